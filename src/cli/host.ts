@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/types.js';
+import { createHttpServer } from '../platform/http/server.js';
+import { onShutdown } from '../platform/lifecycle.js';
+import type { Logger } from '../platform/logger.js';
+import { openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
+import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
+
+export interface Host {
+  app: FastifyInstance;
+  services: RunningService[];
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The package root: where package.json is, from src/ (tsx) or dist/src/ (built). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * Starts services on one HTTP server: all of them in embedded mode (`atelier up`), one in
+ * distributed mode (`atelier serve`). Returns once it listens; stop() shuts down in order.
+ */
+export async function startHost(opts: {
+  defs: ServiceDefinition[];
+  config: Config;
+  logger: Logger;
+  mode: 'embedded' | 'distributed';
+  web?: boolean;
+  seed?: boolean;
+  handleSignals?: boolean;
+}): Promise<Host> {
+  const { config, logger, mode } = opts;
+  const { transport, brokerDb } = await openTransport(config, mode, logger);
+  const storage = await openStorage(config);
+  const app = createHttpServer({ logger });
+  const dbs: Db[] = [];
+  const services: RunningService[] = [];
+  const instanceId = randomUUID().slice(0, 8);
+  for (const def of opts.defs) {
+    const db = await openServiceDb(def.name, config, mode);
+    dbs.push(db);
+    const log = logger.child({ service: def.name });
+    services.push(
+      await startService(def, { name: def.name, db, config, logger: log, storage, transport }, app, {
+        instanceId,
+        seed: opts.seed ?? false,
+      }),
+    );
+  }
+  if (opts.web) {
+    const root = join(packageRoot(), 'web', 'dist');
+    if (existsSync(root)) await app.register(fastifyStatic, { root, wildcard: false });
+    else logger.warn({ root }, 'web app not built: run `npm run build` to serve it');
+  }
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await app.close(); // stop taking requests, finish those in flight
+      for (const s of services) await s.stop(); // consumers drain, relays publish what is committed
+      await transport.close();
+      await storage.close?.();
+      for (const db of dbs) await db.close();
+      await brokerDb?.close();
+    })());
+  if (opts.handleSignals) onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [stop]);
+  return { app, services, url, stop };
+}

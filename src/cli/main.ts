@@ -1,0 +1,165 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, VARIABLES, type VarSpec } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { openServiceDb } from '../platform/runtime.js';
+import { migrateService } from '../platform/service.js';
+import { startHost } from './host.js';
+import { SERVICES, SERVICE_NAMES } from './services.js';
+import { runSimulation } from './simulate/run.js';
+
+const USAGE = `atelier <command>
+
+  up                      every service in one process, embedded databases in DATA_DIR, web app at /
+  serve <service>         one service in its own process (${SERVICE_NAMES.join(', ')})
+  migrate [service...]    apply database migrations (all services by default)
+  simulate                drive orders through the public APIs and report what was lost
+      --orders N            how many orders (default 100)
+      --rate R              orders placed per second (default 20)
+      --url URL             base URL of the platform (default http://127.0.0.1:3000)
+      --shop-url, --partner-url, --crm-url, --mes-url   per-service URLs (distributed mode)
+      --deadline S          seconds an order may take to reach CLOSED after it is placed (default 120)
+      --operators K         simulated operators (default 4)
+      --partner-key KEY     partner API key (default DEMO_PARTNER_KEY)
+      --custom-share F      share of custom (STL) orders, 0..1 (default 0.3)
+      --quiet               no progress bar
+  config                  list every configuration variable
+
+Options for up/serve: --port P (overrides PORT), --data-dir D (overrides DATA_DIR).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      orders: { type: 'string' },
+      rate: { type: 'string' },
+      url: { type: 'string' },
+      'shop-url': { type: 'string' },
+      'partner-url': { type: 'string' },
+      'crm-url': { type: 'string' },
+      'mes-url': { type: 'string' },
+      deadline: { type: 'string' },
+      operators: { type: 'string' },
+      'partner-key': { type: 'string' },
+      'custom-share': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (values.port) process.env.PORT = values.port;
+  if (values['data-dir']) process.env.DATA_DIR = values['data-dir'];
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+
+  switch (command) {
+    case 'up': {
+      const host = await startHost({
+        defs: Object.values(SERVICES),
+        config,
+        logger,
+        mode: 'embedded',
+        web: true,
+        seed: true,
+        handleSignals: true,
+      });
+      console.log(
+        [
+          '',
+          `Atelier is running (embedded mode, data in ${config.DATA_DIR})`,
+          `  Shop (customers)   ${host.url}/#/`,
+          `  Seller (CRM)       ${host.url}/#/crm`,
+          `  Operator (MES)     ${host.url}/#/mes`,
+          ...SERVICE_NAMES.map(
+            (n) => `  ${(n + ' API').padEnd(18)} ${host.url}${SERVICES[n]?.prefix}/openapi.json`,
+          ),
+          `  Demo partner key   ${config.DEMO_PARTNER_KEY}`,
+          'Ctrl-C stops it; data survives restarts.',
+          '',
+        ].join('\n'),
+      );
+      return new Promise(() => undefined);
+    }
+    case 'serve': {
+      const name = rest[0];
+      const def = name ? SERVICES[name] : undefined;
+      if (!def) {
+        console.error(
+          `atelier serve needs a service name: one of ${SERVICE_NAMES.join(', ')}${name ? ` (got "${name}")` : ''}.`,
+        );
+        return 2;
+      }
+      const host = await startHost({
+        defs: [def],
+        config,
+        logger: logger.child({ service: def.name }),
+        mode: 'distributed',
+        handleSignals: true,
+      });
+      logger.info({ url: `${host.url}${def.prefix}` }, `${def.name} listening`);
+      return new Promise(() => undefined);
+    }
+    case 'migrate': {
+      const names = rest.length > 0 ? rest : SERVICE_NAMES;
+      for (const n of names) {
+        const def = SERVICES[n];
+        if (!def) {
+          console.error(`Unknown service "${n}": one of ${SERVICE_NAMES.join(', ')}.`);
+          return 2;
+        }
+        const db = await openServiceDb(n, config, 'embedded');
+        const applied = await migrateService(def, db);
+        console.log(`${n}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+        await db.close();
+      }
+      return 0;
+    }
+    case 'simulate': {
+      const summary = await runSimulation({
+        orders: Number(values.orders ?? 100),
+        rate: Number(values.rate ?? 20),
+        baseUrl: values.url ?? 'http://127.0.0.1:3000',
+        urls: {
+          shop: values['shop-url'],
+          partner: values['partner-url'],
+          crm: values['crm-url'],
+          mes: values['mes-url'],
+        },
+        deadlineSeconds: Number(values.deadline ?? 120),
+        operators: Number(values.operators ?? 4),
+        partnerKey: values['partner-key'] ?? config.DEMO_PARTNER_KEY,
+        carrierToken: config.CARRIER_TOKEN,
+        customShare: Number(values['custom-share'] ?? 0.3),
+        progress: !values.quiet,
+      });
+      console.log(JSON.stringify(summary, null, 2));
+      return summary.lost === 0 && summary.duplicates === 0 ? 0 : 1;
+    }
+    case 'config': {
+      for (const [name, spec] of Object.entries(VARIABLES) as [string, VarSpec][]) {
+        console.log(`${name.padEnd(30)} ${(spec.default ?? '(unset)').padEnd(22)} ${spec.description}`);
+      }
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(`atelier: ${(err as Error).message ?? String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,15 @@
+import { crm } from '../crm/index.js';
+import { mes } from '../mes/index.js';
+import { partnerApi } from '../partner-api/index.js';
+import type { ServiceDefinition } from '../platform/service.js';
+import { shop } from '../shop/index.js';
+
+/** Every service the platform runs, by the name `atelier serve <name>` takes. */
+export const SERVICES: Record<string, ServiceDefinition> = {
+  shop,
+  'partner-api': partnerApi,
+  crm,
+  mes,
+};
+
+export const SERVICE_NAMES = Object.keys(SERVICES);

@@ -1,0 +1,107 @@
+import type { ApiClient, OrderBody } from './client.js';
+
+export interface Urls {
+  shop: string;
+  partner: string;
+  crm: string;
+  mes: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Plays the people after the customer: a seller, K operators and the carrier, until told to stop. */
+export class Staff {
+  private running = true;
+  private readonly shipped: string[] = [];
+  closedByCarrier = new Set<string>();
+  approvals = 0;
+  claims = 0;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly urls: Urls,
+    private readonly carrierToken: string,
+  ) {}
+
+  start(operators: number): Promise<void>[] {
+    return [
+      this.seller(),
+      this.carrier(),
+      ...Array.from({ length: operators }, (_, i) => this.operator(`sim-operator-${i + 1}`)),
+    ];
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  private async seller(): Promise<void> {
+    while (this.running) {
+      const r = await this.api.call<{ items: OrderBody[] }>(
+        'GET',
+        `${this.urls.crm}/orders?awaitingApproval=true&limit=100`,
+      );
+      const items = r.status === 200 ? r.body.items : [];
+      await Promise.all(
+        items.map(async (o) => {
+          const a = await this.api.call('POST', `${this.urls.crm}/orders/${o.id}/approve`, {
+            seller: 'sim-seller',
+          });
+          if (a.status === 200) this.approvals++;
+        }),
+      );
+      if (items.length === 0) await sleep(150);
+    }
+  }
+
+  private async operator(name: string): Promise<void> {
+    while (this.running) {
+      const c = await this.api.call<OrderBody>('POST', `${this.urls.mes}/queue/claim-next`, {
+        operator: name,
+      });
+      if (c.status !== 200) {
+        await sleep(100);
+        continue;
+      }
+      this.claims++;
+      let o = c.body;
+      for (let stage = 0; stage < 3 && this.running; stage++) {
+        const a = await this.api.call<OrderBody>('POST', `${this.urls.mes}/orders/${o.id}/advance`, {
+          operator: name,
+        });
+        if (a.status !== 200) break;
+        o = a.body;
+      }
+      if (o.status === 'SHIPPED' && o.trackingNumber) this.shipped.push(o.trackingNumber);
+    }
+  }
+
+  /** Confirms deliveries; the CRM may learn of a shipment a moment after the MES, so it retries. */
+  private async carrier(): Promise<void> {
+    const auth = { authorization: `Bearer ${this.carrierToken}` };
+    while (this.running) {
+      const batch = this.shipped.splice(0, 64);
+      if (batch.length === 0) {
+        await sleep(100);
+        continue;
+      }
+      const retry: string[] = [];
+      await Promise.all(
+        batch.map(async (trackingNumber) => {
+          const r = await this.api.call<OrderBody>(
+            'POST',
+            `${this.urls.crm}/carrier/deliveries`,
+            { trackingNumber },
+            auth,
+          );
+          if (r.status === 200) this.closedByCarrier.add(r.body.id);
+          else retry.push(trackingNumber);
+        }),
+      );
+      if (retry.length > 0) {
+        this.shipped.push(...retry);
+        await sleep(100);
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The one order state machine every service shares. Each service keeps its own copy of an
+ * order, but every status it writes goes through `assertTransition`, and every status it learns
+ * from another service goes through `isForward`, so copies can only move along this graph.
+ */
+import createError from '@fastify/error';
+
+export const ORDER_STATUSES = [
+  'INITIATED',
+  'FILE_UPLOADED',
+  'SUBMITTED',
+  'PRICE_CALCULATED',
+  'MANUFACTURING_APPROVED',
+  'MANUFACTURING_STARTED',
+  'MANUFACTURING_COMPLETED',
+  'PACKAGING',
+  'SHIPPED',
+  'CLOSED',
+  'CANCELLED',
+  'REJECTED',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The statuses an order passes through on its happy path, in order. */
+export const LIFECYCLE: readonly OrderStatus[] = ORDER_STATUSES.slice(0, 10);
+
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
+
+export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes';
+
+interface Transition {
+  readonly to: OrderStatus;
+  /** The services allowed to make this move (the owner of the step in ARCHITECTURE.md). */
+  readonly by: readonly ServiceName[];
+}
+
+const TRANSITIONS: Readonly<Record<OrderStatus, readonly Transition[]>> = {
+  INITIATED: [
+    { to: 'FILE_UPLOADED', by: ['shop'] },
+    { to: 'SUBMITTED', by: ['shop'] },
+    { to: 'CANCELLED', by: ['shop'] },
+  ],
+  FILE_UPLOADED: [
+    { to: 'SUBMITTED', by: ['shop'] },
+    { to: 'CANCELLED', by: ['shop'] },
+  ],
+  SUBMITTED: [
+    { to: 'PRICE_CALCULATED', by: ['mes'] },
+    { to: 'REJECTED', by: ['mes', 'crm'] },
+    { to: 'CANCELLED', by: ['shop', 'partner-api', 'crm'] },
+  ],
+  PRICE_CALCULATED: [
+    { to: 'MANUFACTURING_APPROVED', by: ['crm'] },
+    { to: 'REJECTED', by: ['crm'] },
+    { to: 'CANCELLED', by: ['shop', 'partner-api', 'crm'] },
+  ],
+  MANUFACTURING_APPROVED: [
+    { to: 'MANUFACTURING_STARTED', by: ['mes'] },
+    { to: 'CANCELLED', by: ['crm'] },
+  ],
+  MANUFACTURING_STARTED: [{ to: 'MANUFACTURING_COMPLETED', by: ['mes'] }],
+  MANUFACTURING_COMPLETED: [{ to: 'PACKAGING', by: ['mes'] }],
+  PACKAGING: [{ to: 'SHIPPED', by: ['mes'] }],
+  SHIPPED: [{ to: 'CLOSED', by: ['crm'] }],
+  CLOSED: [],
+  CANCELLED: [],
+  REJECTED: [],
+};
+
+export const IllegalTransitionError = createError<
+  'ORDER_ILLEGAL_TRANSITION',
+  409,
+  [string, string, string, string]
+>('ORDER_ILLEGAL_TRANSITION', 'Order %s is %s and cannot move to %s. %s', 409);
+
+export function isOrderStatus(value: unknown): value is OrderStatus {
+  return typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+export function nextStatuses(from: OrderStatus, by?: ServiceName): OrderStatus[] {
+  return TRANSITIONS[from].filter((t) => by === undefined || t.by.includes(by)).map((t) => t.to);
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus, by?: ServiceName): boolean {
+  return nextStatuses(from, by).includes(to);
+}
+
+/** Throws IllegalTransitionError (HTTP 409) unless `by` may move the order from `from` to `to`. */
+export function assertTransition(orderId: string, from: OrderStatus, to: OrderStatus, by: ServiceName): void {
+  if (canTransition(from, to, by)) return;
+  const allowed = nextStatuses(from, by);
+  const hint = TERMINAL_STATUSES.includes(from)
+    ? `${from} is final.`
+    : allowed.length > 0
+      ? `From ${from} the ${by} service may only move it to ${allowed.join(', ')}.`
+      : `The ${by} service does not own the next step from ${from}.`;
+  throw new IllegalTransitionError(orderId, from, to, hint);
+}
+
+const reachableCache = new Map<OrderStatus, ReadonlySet<OrderStatus>>();
+
+/** Every status reachable from `from` in one or more moves. */
+export function reachableFrom(from: OrderStatus): ReadonlySet<OrderStatus> {
+  let set = reachableCache.get(from);
+  if (set) return set;
+  const seen = new Set<OrderStatus>();
+  const stack = nextStatuses(from);
+  while (stack.length > 0) {
+    const s = stack.pop() as OrderStatus;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    stack.push(...nextStatuses(s));
+  }
+  set = seen;
+  reachableCache.set(from, set);
+  return set;
+}
+
+/**
+ * A follower (a service mirroring a status set elsewhere) applies a status only if it lies ahead
+ * of the one it holds. Messages can arrive out of order after retries; this keeps every copy
+ * moving forward along the graph and never backwards.
+ */
+export function isForward(current: OrderStatus, incoming: OrderStatus): boolean {
+  return reachableFrom(current).has(incoming);
+}

@@ -1,0 +1,31 @@
+import createError from '@fastify/error';
+
+export const AlreadyClaimedError = createError<'ORDER_ALREADY_CLAIMED', 409, [string, string]>(
+  'ORDER_ALREADY_CLAIMED',
+  'Order %s was just taken by %s. Pick another order from the queue.',
+  409,
+);
+
+export const NotInQueueError = createError<'ORDER_NOT_IN_QUEUE', 409, [string, string]>(
+  'ORDER_NOT_IN_QUEUE',
+  'Order %s is %s, not waiting in the production queue: only MANUFACTURING_APPROVED orders can be taken.',
+  409,
+);
+
+export const QueueEmptyError = createError<'QUEUE_EMPTY', 404, []>(
+  'QUEUE_EMPTY',
+  'No approved order is waiting in the production queue right now.',
+  404,
+);
+
+export const NotYoursError = createError<'ORDER_NOT_YOURS', 403, [string, string]>(
+  'ORDER_NOT_YOURS',
+  'Order %s is being made by %s; only that operator can advance it.',
+  403,
+);
+
+export const NotInProductionError = createError<'ORDER_NOT_IN_PRODUCTION', 409, [string, string]>(
+  'ORDER_NOT_IN_PRODUCTION',
+  'Order %s is %s: only orders in manufacturing, completed or packaging can be advanced. Take it from the queue first.',
+  409,
+);

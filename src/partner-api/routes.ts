@@ -1,0 +1,220 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  AlloySchema,
+  Customer,
+  errors,
+  ListQuery,
+  listOf,
+  OrderStatusSchema,
+  OrderView,
+} from '../contracts/api.js';
+import { parseStl } from '../platform/geometry/stl.js';
+import { bearerToken, requireToken } from '../platform/http/auth.js';
+import { OrderNotFoundError } from '../platform/http/errors.js';
+import { readHistory, recordTransition } from '../platform/orders/history.js';
+import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import type { ServiceContext } from '../platform/service.js';
+import {
+  IdempotencyKeyRequiredError,
+  IdempotencyKeyReusedError,
+  InvalidApiKeyError,
+  ModelEncodingError,
+} from './errors.js';
+import { requestHash } from './keys.js';
+import * as store from './store.js';
+
+const CreateOrder = Type.Object(
+  {
+    reference: Type.Optional(
+      Type.String({ maxLength: 200, description: "The partner's own order reference" }),
+    ),
+    alloy: AlloySchema,
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
+    customer: Customer,
+    model: Type.Object(
+      {
+        filename: Type.String({ minLength: 1, maxLength: 255 }),
+        contentBase64: Type.String({
+          minLength: 1,
+          description: 'The STL file (binary or ASCII), base64-encoded',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function decodeModel(b64: string): Buffer {
+  const clean = b64.replace(/\s+/g, '');
+  if (clean.length % 4 !== 0 || !BASE64.test(clean)) throw new ModelEncodingError();
+  return Buffer.from(clean, 'base64');
+}
+
+export function partnerRoutes(ctx: ServiceContext) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>();
+    const { db } = ctx;
+    const view = async (row: OrderRow) => toOrderView(row, await readHistory(db, row.id));
+
+    const authenticate = async (req: FastifyRequest) => {
+      const key = bearerToken(req);
+      const partner = key ? await store.partnerByKey(db, key) : undefined;
+      if (!partner) throw new InvalidApiKeyError();
+      return partner;
+    };
+
+    /** The order an earlier request with this key created, or an error if the body differs. */
+    const replay = async (partnerId: string, key: string, hash: string) => {
+      const prior = await store.findIdempotent(db, partnerId, key);
+      if (!prior) return undefined;
+      if (prior.request_hash !== hash) throw new IdempotencyKeyReusedError(key, prior.order_id);
+      const order = await store.getOrder(db, partnerId, prior.order_id);
+      return order && view(order);
+    };
+
+    r.post(
+      '/v1/orders',
+      {
+        bodyLimit: Math.ceil((ctx.config.MODEL_MAX_BYTES * 4) / 3) + 64 * 1024,
+        schema: {
+          tags: ['orders'],
+          summary: 'Place an order with its 3D model (SUBMITTED)',
+          description:
+            'Needs an Idempotency-Key header: repeating a request with the same key and body returns the same order (200) instead of creating another.',
+          security: [{ bearer: [] }],
+          body: CreateOrder,
+          response: { 200: OrderView, 201: OrderView, ...errors(400, 401, 413, 422) },
+        },
+      },
+      async (req, reply) => {
+        const partner = await authenticate(req);
+        const key = req.headers['idempotency-key'];
+        if (typeof key !== 'string' || key.length === 0 || key.length > 200)
+          throw new IdempotencyKeyRequiredError();
+        const hash = requestHash(req.body);
+        const earlier = await replay(partner.id, key, hash);
+        if (earlier) return reply.status(200).send(earlier);
+
+        const b = req.body;
+        const bytes = decodeModel(b.model.contentBase64);
+        const mesh = parseStl(bytes, { maxBytes: ctx.config.MODEL_MAX_BYTES });
+        const id = uuidv7();
+        const modelKey = `models/partner/${partner.id}/${id}.stl`;
+        await ctx.storage.put(modelKey, bytes, 'model/stl');
+
+        const created = await db.tx(async (q) => {
+          // Two requests racing with one key: the second waits on the first's row, then loses.
+          if (!(await store.claimIdempotencyKey(q, partner.id, key, hash, id))) return undefined;
+          const row = await store.insertOrder(q, {
+            id,
+            partnerId: partner.id,
+            reference: b.reference ?? null,
+            alloy: b.alloy,
+            quantity: b.quantity ?? 1,
+            customer: b.customer,
+            modelKey,
+            modelSize: bytes.length,
+          });
+          await recordTransition(q, 'partner-api', {
+            orderId: id,
+            from: null,
+            type: 'order.submitted.v1',
+            payload: {
+              orderId: id,
+              orderNumber: row.number,
+              channel: 'b2b',
+              actor: `partner:${partner.name}`,
+              kind: 'custom',
+              partnerId: partner.id,
+              customer: b.customer,
+              alloy: b.alloy,
+              quantity: b.quantity ?? 1,
+              modelKey,
+            },
+            details: {
+              triangles: mesh.triangleCount,
+              filename: b.model.filename,
+              reference: b.reference ?? null,
+            },
+          });
+          return row;
+        });
+        if (!created) {
+          const raced = await replay(partner.id, key, hash);
+          if (raced) return reply.status(200).send(raced);
+        }
+        return reply.status(201).send(await view(created as OrderRow));
+      },
+    );
+
+    r.get(
+      '/v1/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'One of your orders with its status history',
+          security: [{ bearer: [] }],
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          response: { 200: OrderView, ...errors(401, 404) },
+        },
+      },
+      async (req) => {
+        const partner = await authenticate(req);
+        const o = await store.getOrder(db, partner.id, req.params.id);
+        if (!o) throw new OrderNotFoundError(req.params.id);
+        return view(o);
+      },
+    );
+
+    r.get(
+      '/v1/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Your orders, newest first',
+          security: [{ bearer: [] }],
+          querystring: Type.Object({ status: Type.Optional(OrderStatusSchema), ...ListQuery }),
+          response: { 200: listOf(OrderView), ...errors(400, 401) },
+        },
+      },
+      async (req) => {
+        const partner = await authenticate(req);
+        const res = await store.listOrders(db, {
+          partnerId: partner.id,
+          ...req.query,
+          limit: req.query.limit ?? 50,
+        });
+        return { items: res.items.map((o) => toOrderView(o)), nextCursor: res.nextCursor };
+      },
+    );
+
+    r.post(
+      '/admin/partners',
+      {
+        schema: {
+          tags: ['administration'],
+          summary: 'Register a partner and issue its API key (shown only in this answer)',
+          security: [{ bearer: [] }],
+          body: Type.Object(
+            { name: Type.String({ minLength: 1, maxLength: 200 }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ id: Type.String(), name: Type.String(), apiKey: Type.String() }),
+            ...errors(400, 401),
+          },
+        },
+      },
+      async (req, reply) => {
+        requireToken(req, ctx.config.ADMIN_TOKEN, 'administrator');
+        return reply.status(201).send(await store.createPartner(db, req.body.name));
+      },
+    );
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Configuration from the environment, read and checked once at start. Every variable is
+ * declared here with its type, default and meaning; `atelier config` prints this table and the
+ * README's configuration reference is generated from it. A wrong value stops the process with a
+ * message naming the variable and what it expects.
+ */
+export interface VarSpec {
+  description: string;
+  default?: string;
+  kind: 'string' | 'int' | 'bool' | 'url' | 'list-int' | 'enum';
+  values?: readonly string[];
+  min?: number;
+  secret?: boolean;
+}
+
+export const VARIABLES = {
+  HOST: { kind: 'string', default: '127.0.0.1', description: 'Interface the HTTP server listens on.' },
+  PORT: { kind: 'int', default: '3000', min: 0, description: 'HTTP port (0 picks a free one).' },
+  DATA_DIR: {
+    kind: 'string',
+    default: './data',
+    description: 'Embedded mode: where the PGlite databases, the embedded broker and uploaded models live.',
+  },
+  DATABASE_URL: {
+    kind: 'url',
+    description:
+      'Distributed mode: PostgreSQL URL of the service started by `atelier serve <service>`. Per-service variables SHOP_DATABASE_URL, PARTNER_API_DATABASE_URL, CRM_DATABASE_URL, MES_DATABASE_URL win over it.',
+  },
+  DATABASE_POOL_SIZE: {
+    kind: 'int',
+    default: '10',
+    min: 1,
+    description: 'Connections per service instance.',
+  },
+  AMQP_URL: {
+    kind: 'url',
+    description:
+      'RabbitMQ URL. When set, services talk through RabbitMQ; otherwise through the embedded broker.',
+  },
+  BROKER_DATABASE_URL: {
+    kind: 'url',
+    description:
+      'Distributed mode without RabbitMQ: PostgreSQL URL for the database-backed broker shared by the processes.',
+  },
+  STORAGE: {
+    kind: 'enum',
+    values: ['disk', 's3'],
+    default: 'disk',
+    description: 'Where uploaded 3D models are stored.',
+  },
+  STORAGE_DIR: { kind: 'string', description: 'Disk storage folder (default: <DATA_DIR>/files).' },
+  S3_ENDPOINT: { kind: 'url', description: 'S3 endpoint (for MinIO or another S3-compatible store).' },
+  S3_BUCKET: { kind: 'string', default: 'atelier-models', description: 'S3 bucket for models.' },
+  S3_REGION: { kind: 'string', default: 'us-east-1', description: 'S3 region.' },
+  S3_ACCESS_KEY_ID: { kind: 'string', secret: true, description: 'S3 access key.' },
+  S3_SECRET_ACCESS_KEY: { kind: 'string', secret: true, description: 'S3 secret key.' },
+  MODEL_MAX_BYTES: {
+    kind: 'int',
+    default: String(64 * 1024 * 1024),
+    min: 84,
+    description: 'Largest accepted model upload in bytes.',
+  },
+  ADMIN_TOKEN: {
+    kind: 'string',
+    default: 'atelier-admin',
+    secret: true,
+    description: 'Bearer token for administrator endpoints (partner keys). Change it outside a laptop.',
+  },
+  CARRIER_TOKEN: {
+    kind: 'string',
+    default: 'atelier-carrier',
+    secret: true,
+    description: 'Bearer token the carrier uses to confirm deliveries.',
+  },
+  DEMO_PARTNER_KEY: {
+    kind: 'string',
+    default: 'demo-partner-key',
+    secret: true,
+    description: 'API key of the demo partner seeded in embedded mode (empty: seed none).',
+  },
+  CURRENCY: { kind: 'string', default: 'EUR', description: 'Currency of every price (ISO 4217).' },
+  CRM_AUTO_APPROVE_CATALOG: {
+    kind: 'bool',
+    default: 'true',
+    description: 'Catalog orders are approved without a seller.',
+  },
+  CRM_AUTO_APPROVE_LIMIT_MINOR: {
+    kind: 'int',
+    default: '150000',
+    min: 0,
+    description:
+      'Custom orders priced below this (minor units) are approved without a seller; 0 turns it off.',
+  },
+  MESSAGING_MAX_ATTEMPTS: {
+    kind: 'int',
+    default: '5',
+    min: 1,
+    description: 'Handling attempts before a message goes to the dead-letter store.',
+  },
+  MESSAGING_RETRY_DELAYS_MS: {
+    kind: 'list-int',
+    default: '250,1000,5000,15000',
+    description: 'Backoff before each retry (the last repeats).',
+  },
+  MESSAGING_PREFETCH: {
+    kind: 'int',
+    default: '32',
+    min: 1,
+    description: 'Messages one consumer instance handles at once.',
+  },
+  RELAY_BATCH_SIZE: { kind: 'int', default: '200', min: 1, description: 'Outbox rows published per batch.' },
+  RELAY_POLL_MS: {
+    kind: 'int',
+    default: '500',
+    min: 10,
+    description: 'Relay poll interval when no NOTIFY wakes it.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    kind: 'int',
+    default: '10000',
+    min: 0,
+    description: 'Longest wait for in-flight work on shutdown.',
+  },
+  LOG_LEVEL: {
+    kind: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    description: 'Log level.',
+  },
+} as const satisfies Record<string, VarSpec>;
+
+type Vars = typeof VARIABLES;
+type ValueOf<S extends VarSpec> = S['kind'] extends 'int'
+  ? number
+  : S['kind'] extends 'bool'
+    ? boolean
+    : S['kind'] extends 'list-int'
+      ? number[]
+      : string;
+export type Config = {
+  [K in keyof Vars]: Vars[K] extends { default: string } ? ValueOf<Vars[K]> : ValueOf<Vars[K]> | undefined;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+}
+
+function parseOne(name: string, spec: VarSpec, raw: string): string | number | boolean | number[] {
+  const fail = (expected: string): never => {
+    throw new ConfigError(
+      `${name}=${spec.secret ? '<hidden>' : JSON.stringify(raw)} is invalid: expected ${expected}. ${spec.description}`,
+    );
+  };
+  switch (spec.kind) {
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) fail('a whole number');
+      const n = Number(raw);
+      if (spec.min !== undefined && n < spec.min) fail(`a whole number >= ${spec.min}`);
+      return n;
+    }
+    case 'bool':
+      if (!['true', 'false', '1', '0'].includes(raw.toLowerCase())) fail('true or false');
+      return ['true', '1'].includes(raw.toLowerCase());
+    case 'list-int': {
+      const parts = raw.split(',').map((s) => s.trim());
+      if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p)))
+        fail('comma-separated whole numbers, e.g. 250,1000');
+      return parts.map(Number);
+    }
+    case 'url':
+      try {
+        new URL(raw);
+      } catch {
+        fail(
+          'a URL such as postgres://postgres@127.0.0.1:5432/atelier_shop or amqp://guest:guest@127.0.0.1:5672',
+        );
+      }
+      return raw;
+    case 'enum':
+      if (!spec.values?.includes(raw)) fail(`one of ${spec.values?.join(', ')}`);
+      return raw;
+    default:
+      return raw;
+  }
+}
+
+/** Reads every variable; collects all problems and throws one ConfigError listing them. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(VARIABLES) as [string, VarSpec][]) {
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? spec.default : raw;
+    if (value === undefined) continue;
+    try {
+      out[name] = parseOne(name, spec, value);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Configuration error:\n  - ${problems.join('\n  - ')}`);
+  return out as Config;
+}
+
+/** The per-service database URL variable, e.g. PARTNER_API_DATABASE_URL. */
+export function databaseUrlFor(service: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const specific = env[`${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+  if (specific) {
+    parseOne(`${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`, VARIABLES.DATABASE_URL, specific);
+    return specific;
+  }
+  return env.DATABASE_URL || undefined;
+}

@@ -1,0 +1,41 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import type { Db, Queryable, QueryResult } from './types.js';
+
+const parsers = {
+  // Same row shapes as node-postgres (see pg.ts): ISO strings for timestamps, numbers for int8.
+  [types.TIMESTAMPTZ]: (v: string) => new Date(v).toISOString(),
+  [types.TIMESTAMP]: (v: string) => v,
+  [types.INT8]: (v: string) => Number(v),
+};
+
+/** Opens (creating if needed) a PGlite database in `dataDir`, or in memory when it is undefined. */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? { dataDir, parsers } : { parsers });
+  const wrap = (c: Pick<PGlite, 'query'>): Queryable => ({
+    async query<T>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+      const r = await c.query<T>(text, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+  });
+  return {
+    engine: 'pglite',
+    ...wrap(db),
+    // PGlite is one connection: its transaction() queues other work until this one ends.
+    tx: (fn) => db.transaction((t) => fn(wrap(t))),
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async listen(channel, onNotify) {
+      const stop = await db.listen(channel, onNotify);
+      return async () => {
+        if (!db.closed) await stop();
+      };
+    },
+    async close() {
+      if (!db.closed) await db.close();
+    },
+    stats: () => ({ total: 1, idle: 1, waiting: 0 }),
+  };
+}

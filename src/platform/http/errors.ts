@@ -1,0 +1,16 @@
+/** Errors any service's routes can raise; service-specific ones live with their service. */
+import createError from '@fastify/error';
+
+export const OrderNotFoundError = createError<'ORDER_NOT_FOUND', 404, [string]>(
+  'ORDER_NOT_FOUND',
+  'No order %s here. Check the id; orders are visible only to the channel that placed them.',
+  404,
+);
+
+export const UnauthorizedError = createError<'UNAUTHORIZED', 401, [string]>('UNAUTHORIZED', '%s', 401);
+
+export const BadCursorError = createError<'CURSOR_INVALID', 400, []>(
+  'CURSOR_INVALID',
+  'The `after` cursor is not one this API returned. Start again without it.',
+  400,
+);

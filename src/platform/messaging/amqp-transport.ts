@@ -1,0 +1,273 @@
+import amqp from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { Envelope } from '../../contracts/envelope.js';
+import type { Delivery, SubscribeOptions, Subscription, Transport } from './transport.js';
+
+export const EVENTS_EXCHANGE = 'atelier.events';
+export const DEAD_LETTER_EXCHANGE = 'atelier.dlx';
+
+export interface AmqpOptions {
+  url: string;
+  logger: Logger;
+  /** Delayed-retry tiers in ms: one queue per tier so a long delay never holds back a short one. */
+  retryTiersMs?: readonly number[];
+  /** RabbitMQ gives a message up after this many unacknowledged deliveries (crash loops). */
+  deliveryLimit?: number;
+}
+
+const queueOf = (consumer: string) => `atelier.${consumer}`;
+const retryQueueOf = (consumer: string, ms: number) => `atelier.${consumer}.retry.${ms}ms`;
+const deadQueueOf = (consumer: string) => `atelier.${consumer}.dead`;
+
+/**
+ * RabbitMQ transport: a durable topic exchange, one quorum queue per consumer (its instances
+ * compete on it), publisher confirms, manual acks, TTL retry queues that dead-letter back to the
+ * main queue, and a dead-letter exchange for messages the broker gives up on. Reconnects with
+ * backoff after the broker goes away and re-creates every subscription.
+ */
+export class AmqpTransport implements Transport {
+  readonly kind = 'amqp';
+  private conn?: ChannelModel;
+  private pub?: ConfirmChannel;
+  private connecting?: Promise<void>;
+  private closed = false;
+  private readonly subs = new Set<LiveSubscription>();
+  private readonly tiers: readonly number[];
+
+  constructor(private readonly opts: AmqpOptions) {
+    this.tiers = [...(opts.retryTiersMs ?? [250, 1000, 5000, 15000])].sort((a, b) => a - b);
+  }
+
+  async start(): Promise<void> {
+    await this.ensureConnected();
+  }
+
+  private ensureConnected(): Promise<void> {
+    if (this.pub) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const conn = await amqp.connect(this.opts.url);
+    conn.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ connection error'));
+    conn.on('close', () => this.onConnectionLost(conn));
+    const pub = await conn.createConfirmChannel();
+    pub.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ publish channel error'));
+    await pub.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    await pub.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+    this.conn = conn;
+    this.pub = pub;
+    for (const s of this.subs) await s.attach(conn);
+  }
+
+  private onConnectionLost(conn: ChannelModel): void {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    this.pub = undefined;
+    if (this.closed) return;
+    this.opts.logger.warn('RabbitMQ connection lost; reconnecting');
+    const retry = async (delay: number): Promise<void> => {
+      if (this.closed) return;
+      try {
+        await this.ensureConnected();
+        this.opts.logger.info('RabbitMQ reconnected');
+      } catch {
+        setTimeout(() => void retry(Math.min(delay * 2, 10_000)), delay).unref();
+      }
+    };
+    setTimeout(() => void retry(200), 100).unref();
+  }
+
+  private async channel(): Promise<ConfirmChannel> {
+    await this.ensureConnected();
+    if (!this.pub) throw new Error('RabbitMQ is not connected');
+    return this.pub;
+  }
+
+  async publish(messages: readonly Envelope[]): Promise<void> {
+    if (messages.length === 0) return;
+    const ch = await this.channel();
+    for (const m of messages) {
+      ch.publish(EVENTS_EXCHANGE, m.type, Buffer.from(JSON.stringify(m)), publishProps(m, 0));
+    }
+    await ch.waitForConfirms();
+  }
+
+  async sendToConsumer(consumer: string, message: Envelope): Promise<void> {
+    const ch = await this.channel();
+    ch.sendToQueue(queueOf(consumer), Buffer.from(JSON.stringify(message)), publishProps(message, 0));
+    await ch.waitForConfirms();
+  }
+
+  /** Re-queues a failed message on the shortest retry tier at least `delayMs` long. */
+  async retryLater(consumer: string, msg: ConsumeMessage, attempt: number, delayMs: number): Promise<void> {
+    const tier = this.tiers.find((t) => t >= delayMs) ?? (this.tiers.at(-1) as number);
+    const ch = await this.channel();
+    ch.sendToQueue(retryQueueOf(consumer, tier), msg.content, {
+      ...msg.properties,
+      headers: { ...msg.properties.headers, 'x-attempt': attempt },
+      persistent: true,
+    });
+    await ch.waitForConfirms();
+  }
+
+  async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    const sub = new LiveSubscription(this, opts, this.tiers, this.opts.deliveryLimit ?? 20, this.opts.logger);
+    this.subs.add(sub);
+    await this.ensureConnected();
+    if (this.conn && !sub.attached) await sub.attach(this.conn);
+    return {
+      stop: async () => {
+        this.subs.delete(sub);
+        await sub.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const s of [...this.subs]) await s.stop();
+    await this.conn?.close().catch(() => undefined);
+  }
+}
+
+function publishProps(m: Envelope, attempt: number) {
+  return {
+    persistent: true,
+    messageId: m.id,
+    type: m.type,
+    contentType: 'application/json',
+    timestamp: Math.floor(Date.parse(m.occurredAt) / 1000),
+    headers: {
+      'x-attempt': attempt,
+      'x-order-id': m.orderId,
+      ...(m.traceparent ? { traceparent: m.traceparent } : {}),
+    },
+  };
+}
+
+class LiveSubscription {
+  private ch?: Channel;
+  private tags: string[] = [];
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+  private stopping = false;
+  attached = false;
+
+  constructor(
+    private readonly transport: AmqpTransport,
+    private readonly opts: SubscribeOptions,
+    private readonly tiers: readonly number[],
+    private readonly deliveryLimit: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async attach(conn: ChannelModel): Promise<void> {
+    if (this.stopping) return;
+    const { consumer } = this.opts;
+    const ch = await conn.createChannel();
+    ch.on('error', (err) => this.logger.warn({ err, consumer }, 'RabbitMQ consumer channel error'));
+    ch.on('close', () => {
+      if (this.ch === ch) {
+        this.ch = undefined;
+        this.attached = false;
+      }
+    });
+    await ch.prefetch(this.opts.prefetch);
+    const main = queueOf(consumer);
+    await ch.assertQueue(main, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+        'x-dead-letter-routing-key': consumer,
+        'x-delivery-limit': this.deliveryLimit,
+      },
+    });
+    for (const p of this.opts.patterns) await ch.bindQueue(main, EVENTS_EXCHANGE, p);
+    for (const t of this.tiers) {
+      await ch.assertQueue(retryQueueOf(consumer, t), {
+        durable: true,
+        arguments: { 'x-message-ttl': t, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': main },
+      });
+    }
+    await ch.assertQueue(deadQueueOf(consumer), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await ch.bindQueue(deadQueueOf(consumer), DEAD_LETTER_EXCHANGE, consumer);
+
+    this.ch = ch;
+    this.attached = true;
+    const mainTag = await ch.consume(main, (msg) => msg && this.onMessage(ch, msg));
+    this.tags = [mainTag.consumerTag];
+    if (this.opts.onDeadLetter) {
+      const deadTag = await ch.consume(deadQueueOf(consumer), (msg) => msg && this.onDead(ch, msg));
+      this.tags.push(deadTag.consumerTag);
+    }
+  }
+
+  private track<T>(p: Promise<T>): void {
+    this.inFlight++;
+    void p
+      .catch((err: unknown) =>
+        this.logger.error({ err, consumer: this.opts.consumer }, 'message settlement failed'),
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) for (const f of this.idle.splice(0)) f();
+      });
+  }
+
+  private onMessage(ch: Channel, msg: ConsumeMessage): void {
+    const attempt = Number(msg.properties.headers?.['x-attempt'] ?? 0);
+    let settled = false;
+    const delivery: Delivery = {
+      body: parseBody(msg.content),
+      attempt,
+      redelivered: msg.fields.redelivered,
+      ack: async () => {
+        if (settled) return;
+        settled = true;
+        ch.ack(msg);
+      },
+      retry: async (delayMs) => {
+        if (settled) return;
+        await this.transport.retryLater(this.opts.consumer, msg, attempt + 1, delayMs);
+        settled = true;
+        ch.ack(msg);
+      },
+    };
+    this.track(this.opts.onMessage(delivery));
+  }
+
+  private onDead(ch: Channel, msg: ConsumeMessage): void {
+    const reason = String(msg.properties.headers?.['x-first-death-reason'] ?? 'rejected by the broker');
+    const handler = this.opts.onDeadLetter;
+    if (!handler) return;
+    this.track(
+      handler(parseBody(msg.content), `RabbitMQ dead-lettered it (${reason})`).then(
+        () => ch.ack(msg),
+        (err: unknown) => {
+          ch.nack(msg, false, true);
+          throw err;
+        },
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const ch = this.ch;
+    if (ch) for (const t of this.tags) await ch.cancel(t).catch(() => undefined);
+    if (this.inFlight > 0) await new Promise<void>((r) => this.idle.push(r));
+    await ch?.close().catch(() => undefined);
+  }
+}
+
+function parseBody(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch {
+    return { unparseable: content.toString('utf8', 0, Math.min(content.length, 2000)) };
+  }
+}

@@ -1,0 +1,87 @@
+import createError from '@fastify/error';
+import { v7 as uuidv7 } from 'uuid';
+import type { Envelope } from '../../contracts/envelope.js';
+import type { Db } from '../db/types.js';
+import type { Transport } from './transport.js';
+
+export const DeadLetterNotFoundError = createError<'DEAD_LETTER_NOT_FOUND', 404, [string]>(
+  'DEAD_LETTER_NOT_FOUND',
+  'No open dead letter %s: it does not exist or was already replayed.',
+  404,
+);
+
+export interface DeadLetter {
+  id: string;
+  consumer: string;
+  messageId: string | null;
+  type: string | null;
+  orderId: string | null;
+  error: string;
+  attempts: number;
+  createdAt: string;
+  replayedAt: string | null;
+  envelope: unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const uuidOrNull = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v : null);
+
+export async function recordDeadLetter(
+  db: Db,
+  consumer: string,
+  body: unknown,
+  error: string,
+  attempts: number,
+) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  await db.query(
+    `INSERT INTO dead_letters (id, consumer, message_id, type, order_id, envelope, error, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      uuidv7(),
+      consumer,
+      uuidOrNull(b.id),
+      str(b.type),
+      uuidOrNull(b.orderId),
+      JSON.stringify(body ?? null),
+      error,
+      attempts,
+    ],
+  );
+}
+
+export async function listDeadLetters(db: Db, opts: { includeReplayed?: boolean; limit?: number } = {}) {
+  const rows = (
+    await db.query<Record<string, unknown>>(
+      `SELECT * FROM dead_letters ${opts.includeReplayed ? '' : 'WHERE replayed_at IS NULL'}
+       ORDER BY created_at DESC LIMIT $1`,
+      [opts.limit ?? 100],
+    )
+  ).rows;
+  return rows.map((r): DeadLetter => ({
+    id: r.id as string,
+    consumer: r.consumer as string,
+    messageId: r.message_id as string | null,
+    type: r.type as string | null,
+    orderId: r.order_id as string | null,
+    error: r.error as string,
+    attempts: r.attempts as number,
+    createdAt: r.created_at as string,
+    replayedAt: r.replayed_at as string | null,
+    envelope: r.envelope,
+  }));
+}
+
+/** Sends a dead letter back to its consumer's queue with a fresh attempt count. */
+export async function replayDeadLetter(db: Db, transport: Transport, id: string): Promise<void> {
+  const row = (
+    await db.query<{ consumer: string; envelope: Envelope }>(
+      'SELECT consumer, envelope FROM dead_letters WHERE id = $1 AND replayed_at IS NULL',
+      [id],
+    )
+  ).rows[0];
+  if (!row) throw new DeadLetterNotFoundError(id);
+  await transport.sendToConsumer(row.consumer, row.envelope);
+  await db.query('UPDATE dead_letters SET replayed_at = now() WHERE id = $1', [id]);
+}

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { databaseUrlFor, type Config } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openPg } from './db/pg.js';
+import { openPglite } from './db/pglite.js';
+import type { Db } from './db/types.js';
+import { AmqpTransport } from './messaging/amqp-transport.js';
+import { EmbeddedTransport } from './messaging/embedded-transport.js';
+import type { Transport } from './messaging/transport.js';
+import { DiskStorage } from './storage/disk-storage.js';
+import type { FileStorage } from './storage/file-storage.js';
+import { S3Storage } from './storage/s3-storage.js';
+
+/** Embedded mode keeps each service's database in its own folder; distributed mode needs URLs. */
+export async function openServiceDb(
+  service: string,
+  config: Config,
+  mode: 'embedded' | 'distributed',
+): Promise<Db> {
+  const url = databaseUrlFor(service);
+  if (url)
+    return openPg({
+      connectionString: url,
+      max: config.DATABASE_POOL_SIZE,
+      applicationName: `atelier-${service}`,
+    });
+  if (mode === 'distributed') {
+    const v = `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+    throw new Error(
+      `No database for ${service}: set ${v} (or DATABASE_URL) to a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/atelier_${service.replace(/-/g, '_')}`,
+    );
+  }
+  return openPglite(join(config.DATA_DIR, 'db', service));
+}
+
+const BROKER_MIGRATIONS = fileURLToPath(new URL('./migrations/broker/', import.meta.url));
+
+export interface OpenedTransport {
+  transport: Transport;
+  /** The embedded broker's own database, closed after the transport. */
+  brokerDb?: Db;
+}
+
+/**
+ * RabbitMQ when AMQP_URL is set. Otherwise the database-backed broker: on PGlite in the data
+ * folder (embedded), or on a shared PostgreSQL database (BROKER_DATABASE_URL) so separate
+ * processes can still talk without RabbitMQ.
+ */
+export async function openTransport(
+  config: Config,
+  mode: 'embedded' | 'distributed',
+  logger: Logger,
+): Promise<OpenedTransport> {
+  if (config.AMQP_URL) {
+    const t = new AmqpTransport({
+      url: config.AMQP_URL,
+      logger,
+      retryTiersMs: config.MESSAGING_RETRY_DELAYS_MS,
+    });
+    await t.start();
+    return { transport: t };
+  }
+  let brokerDb: Db;
+  if (config.BROKER_DATABASE_URL)
+    brokerDb = await openPg({ connectionString: config.BROKER_DATABASE_URL, max: 4 });
+  else if (mode === 'embedded') brokerDb = await openPglite(join(config.DATA_DIR, 'db', 'broker'));
+  else
+    throw new Error(
+      'Distributed mode needs a broker: set AMQP_URL (RabbitMQ) or BROKER_DATABASE_URL (PostgreSQL).',
+    );
+  await migrate(brokerDb, [BROKER_MIGRATIONS]);
+  const t = new EmbeddedTransport(brokerDb);
+  await t.start();
+  return { transport: t, brokerDb };
+}
+
+export async function openStorage(config: Config): Promise<FileStorage> {
+  if (config.STORAGE === 's3') {
+    const s3 = new S3Storage({
+      bucket: config.S3_BUCKET,
+      region: config.S3_REGION,
+      endpoint: config.S3_ENDPOINT,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    });
+    await s3.ensureBucket();
+    return s3;
+  }
+  return new DiskStorage(config.STORAGE_DIR ?? join(config.DATA_DIR, 'files'));
+}

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { EventType } from '../contracts/events.js';
+import type { ServiceName } from '../contracts/order-status.js';
+import type { Config } from './config.js';
+import type { Db } from './db/types.js';
+import { migrate } from './db/migrate.js';
+import { InboxConsumer, type Handler } from './messaging/consumer.js';
+import { OutboxRelay } from './messaging/relay.js';
+import type { Transport } from './messaging/transport.js';
+import type { FileStorage } from './storage/file-storage.js';
+import { registerOpsRoutes } from './http/ops-routes.js';
+
+/** What every service gets from the runtime. */
+export interface ServiceContext {
+  name: ServiceName;
+  db: Db;
+  config: Config;
+  logger: Logger;
+  storage: FileStorage;
+  transport: Transport;
+}
+
+/** What a service gives back: its HTTP routes and the events it handles. */
+export interface ServiceParts {
+  routes(app: FastifyInstance): Promise<void>;
+  handlers: Partial<Record<EventType, Handler>>;
+  /** Demo data for embedded mode; must be idempotent. */
+  seed?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  title: string;
+  description: string;
+  /** URL prefix of every route, e.g. /api/shop. */
+  prefix: string;
+  /** Folder of the service's own SQL migrations. */
+  migrations: URL;
+  create(ctx: ServiceContext): Promise<ServiceParts>;
+}
+
+export const PLATFORM_MIGRATIONS = new URL('./migrations/', import.meta.url);
+
+export async function migrateService(def: ServiceDefinition, db: Db): Promise<string[]> {
+  return migrate(db, [fileURLToPath(PLATFORM_MIGRATIONS), fileURLToPath(def.migrations)]);
+}
+
+export interface RunningService {
+  def: ServiceDefinition;
+  ctx: ServiceContext;
+  relay: OutboxRelay;
+  consumer: InboxConsumer;
+  /** Stops taking messages, finishes the ones in flight, publishes what is committed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one service on an HTTP server that may host others (embedded mode) or only it
+ * (distributed mode): migrations, routes with their OpenAPI document, the outbox relay and the
+ * inbox consumer.
+ */
+export async function startService(
+  def: ServiceDefinition,
+  ctx: ServiceContext,
+  app: FastifyInstance,
+  opts: { instanceId: string; seed?: boolean },
+): Promise<RunningService> {
+  const applied = await migrateService(def, ctx.db);
+  if (applied.length > 0) ctx.logger.info({ applied }, 'migrations applied');
+  const parts = await def.create(ctx);
+  if (opts.seed) await parts.seed?.();
+
+  const consumer = new InboxConsumer({
+    db: ctx.db,
+    transport: ctx.transport,
+    logger: ctx.logger,
+    consumer: def.name,
+    handlers: parts.handlers,
+    maxAttempts: ctx.config.MESSAGING_MAX_ATTEMPTS,
+    retryDelaysMs: ctx.config.MESSAGING_RETRY_DELAYS_MS,
+    prefetch: ctx.config.MESSAGING_PREFETCH,
+  });
+  const relay = new OutboxRelay({
+    db: ctx.db,
+    transport: ctx.transport,
+    logger: ctx.logger,
+    owner: `${def.name}:${opts.instanceId}`,
+    batchSize: ctx.config.RELAY_BATCH_SIZE,
+    pollMs: ctx.config.RELAY_POLL_MS,
+  });
+
+  await app.register(
+    async (scope) => {
+      await scope.register(swagger, {
+        openapi: {
+          info: { title: def.title, description: def.description, version: '1.0.0' },
+          components: {
+            securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+          },
+        },
+      });
+      await parts.routes(scope);
+      registerOpsRoutes(scope, { db: ctx.db, transport: ctx.transport, config: ctx.config, relay, consumer });
+      scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
+    },
+    { prefix: def.prefix },
+  );
+
+  await consumer.start();
+  await relay.start();
+  return {
+    def,
+    ctx,
+    relay,
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await relay.stop();
+      await parts.stop?.();
+    },
+  };
+}

@@ -1,0 +1,332 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { ALLOYS, type AlloyId } from '../contracts/alloys.js';
+import {
+  AlloySchema,
+  Customer,
+  errors,
+  ListQuery,
+  listOf,
+  OrderStatusSchema,
+  OrderView,
+} from '../contracts/api.js';
+import { Money } from '../contracts/events.js';
+import { parseStl } from '../platform/geometry/stl.js';
+import { OrderNotFoundError } from '../platform/http/errors.js';
+import { readHistory, recordTransition } from '../platform/orders/history.js';
+import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import type { ServiceContext } from '../platform/service.js';
+import {
+  CatalogItemNotFoundError,
+  FieldRequiredError,
+  ModelMissingError,
+  OrderKindMismatchError,
+} from './errors.js';
+import * as store from './store.js';
+
+const STL_TYPES = [
+  'model/stl',
+  'application/octet-stream',
+  'application/sla',
+  'model/x.stl-binary',
+  'model/x.stl-ascii',
+];
+
+const CreateOrder = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('catalog'), Type.Literal('custom')]),
+    catalogSku: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    alloy: Type.Optional(AlloySchema),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
+    customer: Customer,
+  },
+  { additionalProperties: false },
+);
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export function shopRoutes(ctx: ServiceContext) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>();
+    const { db } = ctx;
+
+    // Models arrive as raw bytes; this parser is scoped to the shop and its own size limit.
+    app.addContentTypeParser(
+      STL_TYPES,
+      { parseAs: 'buffer', bodyLimit: ctx.config.MODEL_MAX_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+
+    const view = async (row: OrderRow) => toOrderView(row, await readHistory(db, row.id));
+
+    r.get(
+      '/catalog',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'The pieces a customer can order as they are',
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  sku: Type.String(),
+                  name: Type.String(),
+                  description: Type.String(),
+                  alloy: Type.String(),
+                  price: Money,
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async () => ({ items: await store.listCatalog(db) }),
+    );
+
+    r.get(
+      '/alloys',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'The alloys a custom piece can be cast in',
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({ id: Type.String(), name: Type.String(), densityGPerCm3: Type.Number() }),
+              ),
+            }),
+          },
+        },
+      },
+      async () => ({ items: ALLOYS.map((a) => ({ ...a })) }),
+    );
+
+    r.post(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Start an order (INITIATED)',
+          body: CreateOrder,
+          response: { 201: OrderView, ...errors(400, 422) },
+        },
+      },
+      async (req, reply) => {
+        const b = req.body;
+        let alloy: AlloyId | undefined = b.alloy;
+        let listPrice: { amountMinor: number; currency: string } | null = null;
+        if (b.kind === 'catalog') {
+          if (!b.catalogSku)
+            throw new FieldRequiredError(
+              'A catalog order needs catalogSku: one of the SKUs from GET /api/shop/catalog.',
+            );
+          const item = await store.findCatalogItem(db, b.catalogSku);
+          if (!item) throw new CatalogItemNotFoundError(b.catalogSku);
+          alloy = item.alloy as AlloyId;
+          listPrice = item.price;
+        } else if (!alloy) {
+          throw new FieldRequiredError(
+            `A custom order needs alloy: one of ${ALLOYS.map((a) => a.id).join(', ')}.`,
+          );
+        }
+        const id = uuidv7();
+        const row = await db.tx(async (q) => {
+          const created = await store.insertOrder(q, {
+            id,
+            kind: b.kind,
+            catalogSku: b.catalogSku ?? null,
+            alloy: alloy as string,
+            quantity: b.quantity ?? 1,
+            customer: b.customer,
+            listPriceMinor: listPrice?.amountMinor ?? null,
+            currency: listPrice?.currency ?? ctx.config.CURRENCY,
+          });
+          await recordTransition(q, 'shop', {
+            orderId: id,
+            from: null,
+            type: 'order.initiated.v1',
+            payload: {
+              orderId: id,
+              orderNumber: created.number,
+              channel: 'b2c',
+              actor: 'customer',
+              kind: b.kind,
+            },
+          });
+          return created;
+        });
+        return reply.status(201).send(await view(row));
+      },
+    );
+
+    r.put(
+      '/orders/:id/model',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Upload the 3D model (binary or ASCII STL) of a custom order (FILE_UPLOADED)',
+          description: `Send the raw file bytes with Content-Type ${STL_TYPES.join(' or ')}. Uploading again before submitting replaces the model.`,
+          params: IdParams,
+          response: { 200: OrderView, ...errors(400, 404, 409, 413, 415, 422) },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        const bytes = req.body as Buffer;
+        const existing = await store.getOrder(db, id);
+        if (!existing) throw new OrderNotFoundError(id);
+        if (existing.kind !== 'custom') {
+          throw new OrderKindMismatchError(
+            id,
+            existing.kind,
+            'catalog pieces are made from our own model; no upload is needed.',
+          );
+        }
+        // Reject anything that is not a readable STL before storing a byte of it.
+        const mesh = parseStl(bytes, { maxBytes: ctx.config.MODEL_MAX_BYTES });
+        const key = `models/shop/${id}/${uuidv7()}.stl`;
+        await ctx.storage.put(key, bytes, 'model/stl');
+        const row = await db.tx(async (q) => {
+          const o = await store.getOrder(q, id, true);
+          if (!o) throw new OrderNotFoundError(id);
+          if (o.status === 'FILE_UPLOADED')
+            return store.setStatus(q, id, o.status, { modelKey: key, modelSize: bytes.length });
+          await recordTransition(q, 'shop', {
+            orderId: id,
+            from: o.status,
+            type: 'order.file_uploaded.v1',
+            payload: {
+              orderId: id,
+              orderNumber: o.number,
+              channel: 'b2c',
+              actor: 'customer',
+              modelKey: key,
+              sizeBytes: bytes.length,
+            },
+            details: { triangles: mesh.triangleCount, format: mesh.format },
+          });
+          return store.setStatus(q, id, 'FILE_UPLOADED', { modelKey: key, modelSize: bytes.length });
+        });
+        return view(row);
+      },
+    );
+
+    r.post(
+      '/orders/:id/submit',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Submit the order for pricing and manufacturing (SUBMITTED)',
+          params: IdParams,
+          response: { 200: OrderView, ...errors(404, 409) },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        const row = await db.tx(async (q) => {
+          const o = await store.getOrder(q, id, true);
+          if (!o) throw new OrderNotFoundError(id);
+          if (o.kind === 'custom' && o.status === 'INITIATED') throw new ModelMissingError(id);
+          await recordTransition(q, 'shop', {
+            orderId: id,
+            from: o.status,
+            type: 'order.submitted.v1',
+            payload: {
+              orderId: id,
+              orderNumber: o.number,
+              channel: 'b2c',
+              actor: 'customer',
+              kind: o.kind,
+              customer: { name: o.customer_name ?? '', email: o.customer_email ?? '' },
+              alloy: o.alloy,
+              quantity: o.quantity,
+              ...(o.catalog_sku ? { catalogSku: o.catalog_sku } : {}),
+              ...(o.list_price_minor != null
+                ? { listPrice: { amountMinor: Number(o.list_price_minor), currency: o.currency as string } }
+                : {}),
+              ...(o.model_key ? { modelKey: o.model_key } : {}),
+            },
+          });
+          return store.setStatus(q, id, 'SUBMITTED');
+        });
+        return view(row);
+      },
+    );
+
+    r.post(
+      '/orders/:id/cancel',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Cancel an order that is not yet approved for manufacturing (CANCELLED)',
+          params: IdParams,
+          body: Type.Object(
+            { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: OrderView, ...errors(400, 404, 409) },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        const row = await db.tx(async (q) => {
+          const o = await store.getOrder(q, id, true);
+          if (!o) throw new OrderNotFoundError(id);
+          await recordTransition(q, 'shop', {
+            orderId: id,
+            from: o.status,
+            type: 'order.cancelled.v1',
+            payload: {
+              orderId: id,
+              orderNumber: o.number,
+              channel: 'b2c',
+              actor: 'customer',
+              reason: req.body.reason,
+            },
+          });
+          return store.setStatus(q, id, 'CANCELLED');
+        });
+        return view(row);
+      },
+    );
+
+    r.get(
+      '/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'An order with its status history',
+          params: IdParams,
+          response: { 200: OrderView, ...errors(404) },
+        },
+      },
+      async (req) => {
+        const o = await store.getOrder(db, req.params.id);
+        if (!o) throw new OrderNotFoundError(req.params.id);
+        return view(o);
+      },
+    );
+
+    r.get(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Orders, newest first, by customer e-mail and status',
+          querystring: Type.Object({
+            email: Type.Optional(Type.String({ format: 'email' })),
+            status: Type.Optional(OrderStatusSchema),
+            ...ListQuery,
+          }),
+          response: { 200: listOf(OrderView), ...errors(400) },
+        },
+      },
+      async (req) => {
+        const res = await store.listOrders(db, { ...req.query, limit: req.query.limit ?? 50 });
+        return { items: res.items.map((o) => toOrderView(o)), nextCursor: res.nextCursor };
+      },
+    );
+  };
+}

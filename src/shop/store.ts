@@ -1,0 +1,103 @@
+import { decodeCursor, page } from '../platform/http/cursor.js';
+import type { Queryable } from '../platform/db/types.js';
+import type { OrderRow } from '../platform/orders/view.js';
+
+export interface CatalogItem {
+  sku: string;
+  name: string;
+  description: string;
+  alloy: string;
+  price: { amountMinor: number; currency: string };
+}
+
+export async function listCatalog(q: Queryable): Promise<CatalogItem[]> {
+  const rows = await q.query<{
+    sku: string;
+    name: string;
+    description: string;
+    alloy: string;
+    price_minor: number;
+    currency: string;
+  }>(
+    'SELECT sku, name, description, alloy, price_minor, currency FROM catalog_items WHERE active ORDER BY position',
+  );
+  return rows.rows.map((r) => ({
+    sku: r.sku,
+    name: r.name,
+    description: r.description,
+    alloy: r.alloy,
+    price: { amountMinor: r.price_minor, currency: r.currency },
+  }));
+}
+
+export async function findCatalogItem(q: Queryable, sku: string): Promise<CatalogItem | undefined> {
+  return (await listCatalog(q)).find((i) => i.sku === sku);
+}
+
+export interface NewShopOrder {
+  id: string;
+  kind: 'catalog' | 'custom';
+  catalogSku: string | null;
+  alloy: string;
+  quantity: number;
+  customer: { name: string; email: string };
+  listPriceMinor: number | null;
+  currency: string;
+}
+
+export async function insertOrder(q: Queryable, o: NewShopOrder): Promise<OrderRow> {
+  const r = await q.query<OrderRow>(
+    `INSERT INTO orders (id, number, kind, status, catalog_sku, alloy, quantity, customer_name, customer_email,
+                         list_price_minor, currency)
+     VALUES ($1, 'S-' || lpad(nextval('order_number_seq')::text, 7, '0'), $2, 'INITIATED', $3, $4, $5, $6, $7, $8, $9)
+     RETURNING *`,
+    [
+      o.id,
+      o.kind,
+      o.catalogSku,
+      o.alloy,
+      o.quantity,
+      o.customer.name,
+      o.customer.email,
+      o.listPriceMinor,
+      o.currency,
+    ],
+  );
+  return r.rows[0] as OrderRow;
+}
+
+export async function getOrder(q: Queryable, id: string, forUpdate = false): Promise<OrderRow | undefined> {
+  return (
+    await q.query<OrderRow>(`SELECT * FROM orders WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id])
+  ).rows[0];
+}
+
+export async function setStatus(
+  q: Queryable,
+  id: string,
+  status: string,
+  extra: { modelKey?: string; modelSize?: number } = {},
+) {
+  const r = await q.query<OrderRow>(
+    `UPDATE orders SET status = $2, model_key = COALESCE($3, model_key), model_size = COALESCE($4, model_size),
+            updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, status, extra.modelKey ?? null, extra.modelSize ?? null],
+  );
+  return r.rows[0] as OrderRow;
+}
+
+export async function listOrders(
+  q: Queryable,
+  f: { email?: string; status?: string; limit: number; after?: string },
+): Promise<{ items: OrderRow[]; nextCursor: string | null }> {
+  const cursor = decodeCursor(f.after);
+  const rows = await q.query<OrderRow>(
+    `SELECT * FROM orders
+     WHERE ($1::text IS NULL OR customer_email = $1)
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [f.email ?? null, f.status ?? null, cursor?.at ?? null, cursor?.id ?? null, f.limit + 1],
+  );
+  return page(rows.rows, f.limit, (r) => ({ at: r.created_at, id: r.id }));
+}

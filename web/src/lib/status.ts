@@ -1,0 +1,51 @@
+/** The order lifecycle as the web app shows it. */
+import type { OrderKind, OrderStatus } from '../api/types';
+
+/** The happy path, in order (FILE_UPLOADED only happens for custom pieces). */
+export const LIFECYCLE: readonly OrderStatus[] = [
+  'INITIATED',
+  'FILE_UPLOADED',
+  'SUBMITTED',
+  'PRICE_CALCULATED',
+  'MANUFACTURING_APPROVED',
+  'MANUFACTURING_STARTED',
+  'MANUFACTURING_COMPLETED',
+  'PACKAGING',
+  'SHIPPED',
+  'CLOSED',
+];
+
+export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  INITIATED: 'Order created',
+  FILE_UPLOADED: '3D model uploaded',
+  SUBMITTED: 'Submitted',
+  PRICE_CALCULATED: 'Price calculated',
+  MANUFACTURING_APPROVED: 'Approved for manufacturing',
+  MANUFACTURING_STARTED: 'In manufacturing',
+  MANUFACTURING_COMPLETED: 'Manufacturing completed',
+  PACKAGING: 'Packaging',
+  SHIPPED: 'Shipped',
+  CLOSED: 'Delivered',
+  CANCELLED: 'Cancelled',
+  REJECTED: 'Rejected',
+};
+
+export function isTerminal(status: OrderStatus): boolean {
+  return status === 'CLOSED' || status === 'CANCELLED' || status === 'REJECTED';
+}
+
+export function isAborted(status: OrderStatus): status is 'CANCELLED' | 'REJECTED' {
+  return status === 'CANCELLED' || status === 'REJECTED';
+}
+
+/** The steps an order of this kind goes through. */
+export function lifecycleFor(kind: OrderKind | undefined): OrderStatus[] {
+  return LIFECYCLE.filter((status) => status !== 'FILE_UPLOADED' || kind !== 'catalog');
+}
+
+/** What "Advance" does next on the production floor, by current status. */
+export const ADVANCE_LABELS: Partial<Readonly<Record<OrderStatus, string>>> = {
+  MANUFACTURING_STARTED: 'Complete manufacturing',
+  MANUFACTURING_COMPLETED: 'Start packaging',
+  PACKAGING: 'Ship',
+};
