@@ -38,6 +38,8 @@ export async function startHost(opts: {
   web?: boolean;
   seed?: boolean;
   handleSignals?: boolean;
+  /** Where per-service database URLs are read from (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<Host> {
   const { config, logger, mode } = opts;
   const { transport, brokerDb } = await openTransport(config, mode, logger);
@@ -47,7 +49,7 @@ export async function startHost(opts: {
   const services: RunningService[] = [];
   const instanceId = randomUUID().slice(0, 8);
   for (const def of opts.defs) {
-    const db = await openServiceDb(def.name, config, mode);
+    const db = await openServiceDb(def.name, config, mode, opts.env);
     dbs.push(db);
     const log = logger.child({ service: def.name });
     services.push(

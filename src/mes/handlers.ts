@@ -79,6 +79,7 @@ export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Han
     await store.update(q, row.id, { status: 'MANUFACTURING_APPROVED', approved_at: event.occurredAt });
   };
 
+  /** A status the MES does not set but mirrors so its view stays current. */
   const stopped: Handler = async (event, q) => {
     const row = await known(q, event);
     if (!(await recordFollowed(q, row.status, event))) return;
@@ -93,5 +94,6 @@ export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Han
     'order.manufacturing_approved.v1': approved,
     'order.rejected.v1': stopped,
     'order.cancelled.v1': stopped,
+    'order.closed.v1': stopped,
   };
 }

@@ -108,7 +108,9 @@ export function mesRoutes(ctx: ServiceContext) {
           if (row) return started(q, row, req.body.operator);
           const current = await store.getOrder(q, req.params.id);
           if (!current) throw new OrderNotFoundError(req.params.id);
-          if (current.operator) throw new AlreadyClaimedError(current.number, current.operator);
+          if (current.status === 'MANUFACTURING_STARTED' && current.operator) {
+            throw new AlreadyClaimedError(current.number, current.operator);
+          }
           throw new NotInQueueError(current.number, current.status);
         }),
     );

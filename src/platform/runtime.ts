@@ -18,8 +18,9 @@ export async function openServiceDb(
   service: string,
   config: Config,
   mode: 'embedded' | 'distributed',
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Db> {
-  const url = databaseUrlFor(service);
+  const url = databaseUrlFor(service, env);
   if (url)
     return openPg({
       connectionString: url,

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { ALLOYS, type AlloyId } from '../contracts/alloys.js';
+import { assertTransition } from '../contracts/order-status.js';
 import {
   AlloySchema,
   Customer,
@@ -14,7 +15,7 @@ import {
 } from '../contracts/api.js';
 import { Money } from '../contracts/events.js';
 import { parseStl } from '../platform/geometry/stl.js';
-import { OrderNotFoundError } from '../platform/http/errors.js';
+import { OrderNotFoundError, UnsupportedMediaTypeError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
 import type { ServiceContext } from '../platform/service.js';
@@ -164,7 +165,9 @@ export function shopRoutes(ctx: ServiceContext) {
     r.put(
       '/orders/:id/model',
       {
+        bodyLimit: ctx.config.MODEL_MAX_BYTES,
         schema: {
+          consumes: STL_TYPES,
           tags: ['orders'],
           summary: 'Upload the 3D model (binary or ASCII STL) of a custom order (FILE_UPLOADED)',
           description: `Send the raw file bytes with Content-Type ${STL_TYPES.join(' or ')}. Uploading again before submitting replaces the model.`,
@@ -174,7 +177,15 @@ export function shopRoutes(ctx: ServiceContext) {
       },
       async (req) => {
         const { id } = req.params;
-        const bytes = req.body as Buffer;
+        // No body at all arrives as undefined; JSON or text/plain ones were parsed by the
+        // server-wide parsers and are not file bytes.
+        if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+          throw new UnsupportedMediaTypeError(
+            `Content-Type ${(req.headers['content-type'] ?? '').split(';')[0]}`,
+            `Upload the raw STL file bytes with Content-Type ${STL_TYPES.join(' or ')}.`,
+          );
+        }
+        const bytes = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
         const existing = await store.getOrder(db, id);
         if (!existing) throw new OrderNotFoundError(id);
         if (existing.kind !== 'custom') {
@@ -184,6 +195,9 @@ export function shopRoutes(ctx: ServiceContext) {
             'catalog pieces are made from our own model; no upload is needed.',
           );
         }
+        // A model can be (re)placed until the order is submitted; refuse before storing anything.
+        if (existing.status !== 'FILE_UPLOADED')
+          assertTransition(id, existing.status, 'FILE_UPLOADED', 'shop');
         // Reject anything that is not a readable STL before storing a byte of it.
         const mesh = parseStl(bytes, { maxBytes: ctx.config.MODEL_MAX_BYTES });
         const key = `models/shop/${id}/${uuidv7()}.stl`;

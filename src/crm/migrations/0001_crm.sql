@@ -19,8 +19,8 @@ CREATE TABLE orders (
   awaiting_approval boolean NOT NULL DEFAULT false,
   tracking_number text,
   rejection_reason text,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE INDEX orders_awaiting ON orders (created_at, id) WHERE awaiting_approval;
 CREATE INDEX orders_by_status ON orders (status, created_at DESC, id DESC);

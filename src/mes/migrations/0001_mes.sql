@@ -16,12 +16,12 @@ CREATE TABLE production_orders (
   breakdown jsonb,
   pricing_ms double precision,
   operator text,
-  approved_at timestamptz,
+  approved_at timestamptz(3),
   claimed_at timestamptz,
   tracking_number text UNIQUE,
   rejection_reason text,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 -- The production queue: approved orders, oldest approval first.
 CREATE INDEX production_queue ON production_orders (approved_at, id) WHERE status = 'MANUFACTURING_APPROVED';

@@ -5,7 +5,7 @@ CREATE TABLE partners (
   -- stolen table gives no usable key. The prefix lets a partner recognise which key is which.
   key_hash text NOT NULL UNIQUE,
   key_prefix text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
   disabled_at timestamptz
 );
 
@@ -30,8 +30,8 @@ CREATE TABLE orders (
   breakdown jsonb,
   tracking_number text,
   rejection_reason text,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE INDEX orders_by_partner ON orders (partner_id, created_at DESC, id DESC);
 
@@ -40,6 +40,6 @@ CREATE TABLE idempotency_keys (
   key text NOT NULL,
   request_hash text NOT NULL,
   order_id uuid NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
   PRIMARY KEY (partner_id, key)
 );

@@ -10,11 +10,30 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Date.parse takes 2026-02-30 (as March 2); PostgreSQL does not. */
+function isCalendarDate(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
+}
+
 export function decodeCursor(s: string | undefined): Cursor | undefined {
   if (!s) return undefined;
   try {
-    const [at, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+    const parsed: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    const [at, id] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+    // The stores cast these to timestamptz and uuid: anything else must fail here (400), not in SQL (500).
+    if (
+      typeof at === 'string' &&
+      typeof id === 'string' &&
+      ISO_TIME.test(at) &&
+      isCalendarDate(at.slice(0, 10)) &&
+      !Number.isNaN(Date.parse(at)) &&
+      UUID.test(id)
+    )
+      return { at, id };
   } catch {
     // fall through to the typed error
   }

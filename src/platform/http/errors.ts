@@ -14,3 +14,10 @@ export const BadCursorError = createError<'CURSOR_INVALID', 400, []>(
   'The `after` cursor is not one this API returned. Start again without it.',
   400,
 );
+
+/** Args: the Content-Type received (or a note that there was none), and what to send instead. */
+export const UnsupportedMediaTypeError = createError<'UNSUPPORTED_MEDIA_TYPE', 415, [string, string]>(
+  'UNSUPPORTED_MEDIA_TYPE',
+  '%s is not accepted here. %s',
+  415,
+);

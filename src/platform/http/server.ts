@@ -1,5 +1,12 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
+import { UnsupportedMediaTypeError } from './errors.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -16,14 +23,16 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    disableRequestLogging: true,
+    // Per-request access logs would be one line per API call at hundreds of orders a second;
+    // errors are still logged by the error handler below.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
       const where = err.validationContext ?? 'request';
-      const details = err.validation.map((v) => `${where}${v.instancePath} ${v.message ?? 'is invalid'}`);
+      const details = describeValidation(err.validation, where);
       return reply.status(400).send({
         statusCode: 400,
         code: 'VALIDATION_FAILED',
@@ -32,15 +41,38 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
       });
     }
     if (
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || // Fastify 5
       err.code === 'FST_ERR_CTP_INVALID_JSON' ||
-      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-      err instanceof SyntaxError
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
     ) {
       return reply.status(400).send({
         statusCode: 400,
         code: 'MALFORMED_JSON',
         error: 'Bad Request',
         message: `The request body is not valid JSON (${err.message}). Send a JSON object with Content-Type: application/json.`,
+      });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = req.headers['content-type'];
+      const e = new UnsupportedMediaTypeError(
+        type ? `Content-Type ${type.split(';')[0]}` : 'A body without a Content-Type header',
+        `${routeName(req)} takes ${accepted(req)}.`,
+      );
+      return reply.status(415).send({
+        statusCode: 415,
+        code: e.code,
+        error: httpReason(415),
+        message: e.message,
+      });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const length = Number(req.headers['content-length']);
+      const size = Number.isFinite(length) && length > 0 ? ` (${length} bytes)` : '';
+      return reply.status(413).send({
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        error: httpReason(413),
+        message: `The request body${size} is larger than the ${req.routeOptions.bodyLimit} bytes ${routeName(req)} accepts. Send at most ${req.routeOptions.bodyLimit} bytes${isUpload(req) ? ': export the model as binary STL (several times smaller than ASCII) or with fewer triangles' : ''}.`,
       });
     }
     const status = err.statusCode ?? 500;
@@ -70,6 +102,82 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
     }),
   );
   return app;
+}
+
+/** "PUT /api/shop/orders/:id/model" */
+function routeName(req: FastifyRequest): string {
+  return `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`;
+}
+
+/** What the route takes, from its schema's `consumes` (also in the OpenAPI document); JSON by default. */
+function accepted(req: FastifyRequest): string {
+  const consumes = consumesOf(req);
+  if (consumes.length > 0) return `a body with Content-Type ${consumes.join(' or ')}`;
+  return 'a JSON body with Content-Type: application/json';
+}
+
+function consumesOf(req: FastifyRequest): readonly string[] {
+  return (req.routeOptions.schema as { consumes?: readonly string[] } | undefined)?.consumes ?? [];
+}
+
+/** A route that takes raw file bytes (a 3D model) rather than JSON. */
+function isUpload(req: FastifyRequest): boolean {
+  return consumesOf(req).some((t) => t !== 'application/json');
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * One line per problem, naming the field and what it accepts: Ajv's own texts leave out the
+ * unknown property ("must NOT have additional properties") and the allowed values ("must be
+ * equal to one of the allowed values"), and a union of literals reports every branch.
+ */
+function describeValidation(issues: readonly ValidationIssue[], where: string): string[] {
+  const out: Array<string | { path: string; values: unknown[] }> = [];
+  const consts = new Map<string, unknown[]>();
+  for (const v of issues) {
+    const path = `${where}${v.instancePath}`;
+    switch (v.keyword) {
+      case 'additionalProperties':
+        out.push(
+          `${path} has an unknown property '${String(v.params.additionalProperty)}'; remove it (only the documented fields are accepted)`,
+        );
+        break;
+      case 'enum':
+        out.push(`${path} must be one of ${list(v.params.allowedValues as unknown[])}`);
+        break;
+      case 'const': {
+        const values = consts.get(path);
+        if (values) values.push(v.params.allowedValue);
+        else {
+          const entry = { path, values: [v.params.allowedValue] };
+          consts.set(path, entry.values);
+          out.push(entry);
+        }
+        break;
+      }
+      case 'anyOf': // the branches' own errors at the same path say more
+        if (!issues.some((o) => o !== v && o.instancePath === v.instancePath))
+          out.push(`${path} ${v.message ?? 'is invalid'}`);
+        break;
+      default:
+        out.push(`${path} ${v.message ?? 'is invalid'}`);
+    }
+  }
+  return out.map((e) =>
+    typeof e === 'string'
+      ? e
+      : `${e.path} must be ${e.values.length === 1 ? JSON.stringify(e.values[0]) : `one of ${list(e.values)}`}`,
+  );
+}
+
+function list(values: readonly unknown[]): string {
+  return values.map((x) => JSON.stringify(x)).join(', ');
 }
 
 function httpReason(status: number): string {

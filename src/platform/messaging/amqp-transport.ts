@@ -16,9 +16,9 @@ export interface AmqpOptions {
   deliveryLimit?: number;
 }
 
-const queueOf = (consumer: string) => `atelier.${consumer}`;
-const retryQueueOf = (consumer: string, ms: number) => `atelier.${consumer}.retry.${ms}ms`;
-const deadQueueOf = (consumer: string) => `atelier.${consumer}.dead`;
+export const queueOf = (consumer: string) => `atelier.${consumer}`;
+export const retryQueueOf = (consumer: string, ms: number) => `atelier.${consumer}.retry.${ms}ms`;
+export const deadQueueOf = (consumer: string) => `atelier.${consumer}.dead`;
 
 /**
  * RabbitMQ transport: a durable topic exchange, one quorum queue per consumer (its instances
@@ -130,6 +130,19 @@ export class AmqpTransport implements Transport {
     this.closed = true;
     for (const s of [...this.subs]) await s.stop();
     await this.conn?.close().catch(() => undefined);
+  }
+
+  /**
+   * Drops the connection at once without draining, as a crash would: RabbitMQ puts every
+   * unacknowledged message back on its queue. Used by tests and fault injection.
+   */
+  async abort(): Promise<void> {
+    this.closed = true;
+    this.subs.clear();
+    const conn = this.conn;
+    this.conn = undefined;
+    this.pub = undefined;
+    await conn?.close().catch(() => undefined);
   }
 }
 

@@ -62,8 +62,9 @@ export class EmbeddedTransport implements Transport {
         [message.id, message.type, JSON.stringify(message)],
       );
       await q.query(
+        // A delivery still pending for this consumer already covers it: leave its lease alone.
         `INSERT INTO broker_deliveries (consumer, message_id) VALUES ($1, $2)
-         ON CONFLICT (consumer, message_id) DO UPDATE SET available_at = now(), attempt = 0, leased_until = NULL`,
+         ON CONFLICT (consumer, message_id) DO NOTHING`,
         [consumer, message.id],
       );
     });

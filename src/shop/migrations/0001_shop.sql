@@ -30,8 +30,8 @@ CREATE TABLE orders (
   breakdown jsonb,
   tracking_number text,
   rejection_reason text,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE INDEX orders_by_email ON orders (customer_email, created_at DESC, id DESC);
 CREATE INDEX orders_by_created ON orders (created_at DESC, id DESC);

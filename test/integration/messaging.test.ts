@@ -1,0 +1,309 @@
+/**
+ * The messaging guarantees on the real servers: PostgreSQL for the outbox and inbox, RabbitMQ
+ * and the embedded (database-backed) broker as transports. The same outbox, relay and inbox
+ * code runs over both.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../src/platform/db/types.js';
+import { InboxConsumer, type Handler } from '../../src/platform/messaging/consumer.js';
+import { listDeadLetters, replayDeadLetter } from '../../src/platform/messaging/dead-letters.js';
+import { appendToOutbox } from '../../src/platform/messaging/outbox.js';
+import { OutboxRelay } from '../../src/platform/messaging/relay.js';
+import type { Transport } from '../../src/platform/messaging/transport.js';
+import { eventually } from '../support/embedded.js';
+import {
+  amqpTransport,
+  cancelledEvent,
+  consumerName,
+  deleteQueues,
+  effectsFor,
+  embeddedTransport,
+  logger,
+  serviceDb,
+} from '../support/messaging.js';
+
+const recordEffect: Handler = async (event, q) => {
+  await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);
+};
+
+async function commitEvent(db: Db, orderId: string): Promise<string> {
+  return db.tx((q) =>
+    appendToOutbox(q, 'test', {
+      type: 'order.cancelled.v1',
+      orderId,
+      payload: { orderId, orderNumber: 'T-1', channel: 'b2c', actor: 'test', reason: 'integration' },
+    }),
+  );
+}
+
+function consumerOn(db: Db, transport: Transport, consumer: string, handler = recordEffect, maxAttempts = 3) {
+  return new InboxConsumer({
+    db,
+    transport,
+    logger,
+    consumer,
+    handlers: { 'order.cancelled.v1': handler },
+    maxAttempts,
+    retryDelaysMs: [50, 100, 200],
+    prefetch: 8,
+  });
+}
+
+function relayOn(db: Db, transport: Transport, owner: string) {
+  return new OutboxRelay({ db, transport, logger, owner, pollMs: 50, leaseMs: 1000, batchSize: 100 });
+}
+
+for (const kind of ['amqp', 'embedded'] as const) {
+  describe(`messaging over the ${kind} transport`, () => {
+    let svc: Awaited<ReturnType<typeof serviceDb>>;
+    let transport: Transport;
+    let dropBroker: (() => Promise<void>) | undefined;
+    const consumers: string[] = [];
+
+    before(async () => {
+      svc = await serviceDb(`msg_${kind}`);
+      if (kind === 'amqp') transport = await amqpTransport();
+      else {
+        const e = await embeddedTransport();
+        transport = e.transport;
+        dropBroker = e.drop;
+      }
+    });
+    after(async () => {
+      if (kind === 'amqp') {
+        await transport.close();
+        for (const c of consumers) await deleteQueues(c);
+      }
+      await dropBroker?.();
+      await svc.drop();
+    });
+    const name = (label: string) => {
+      const n = consumerName(`${kind}-${label}`);
+      consumers.push(n);
+      return n;
+    };
+
+    test('an event committed with the business change is published and handled', async () => {
+      const consumer = consumerOn(svc.db, transport, name('deliver'));
+      await consumer.start();
+      const relay = relayOn(svc.db, transport, 'relay-a');
+      await relay.start();
+      const orderId = uuidv7();
+      const messageId = await commitEvent(svc.db, orderId);
+      await eventually(
+        async () => ((await effectsFor(svc.db, orderId)) === 1 ? true : undefined),
+        10_000,
+        'the effect',
+      );
+      const sent = await svc.db.query<{ sent_at: string | null }>(
+        'SELECT sent_at FROM outbox WHERE id = $1',
+        [messageId],
+      );
+      assert.ok(sent.rows[0]?.sent_at, 'the outbox row is marked sent');
+      await relay.stop();
+      await consumer.stop();
+    });
+
+    test('an event whose transaction rolled back is never published', async () => {
+      const orderId = uuidv7();
+      await assert.rejects(
+        svc.db.tx(async (q) => {
+          await appendToOutbox(q, 'test', {
+            type: 'order.cancelled.v1',
+            orderId,
+            payload: { orderId, orderNumber: 'T-1', channel: 'b2c', actor: 'test', reason: 'x' },
+          });
+          throw new Error('business rule failed');
+        }),
+      );
+      const n = await svc.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM outbox WHERE aggregateid = $1',
+        [orderId],
+      );
+      assert.equal(n.rows[0]?.n, 0);
+    });
+
+    test('a crash between commit and publish still delivers: the next relay takes the rows', async () => {
+      const consumer = consumerOn(svc.db, transport, name('crash'));
+      await consumer.start();
+      const orderId = uuidv7();
+      // Committed while no relay ran, and a second row leased by a relay that then died.
+      await commitEvent(svc.db, orderId);
+      const leased = await commitEvent(svc.db, orderId);
+      await svc.db.query(
+        `UPDATE outbox SET lease_owner = 'dead-relay', lease_until = now() + interval '300 milliseconds' WHERE id = $1`,
+        [leased],
+      );
+      const relay = relayOn(svc.db, transport, 'relay-after-crash');
+      await relay.start();
+      await eventually(
+        async () => ((await effectsFor(svc.db, orderId)) === 2 ? true : undefined),
+        10_000,
+        'both effects',
+      );
+      await relay.stop();
+      await consumer.stop();
+    });
+
+    test('the same message delivered twice has one effect', async () => {
+      const consumer = consumerOn(svc.db, transport, name('dupe'));
+      await consumer.start();
+      const orderId = uuidv7();
+      const event = cancelledEvent(orderId);
+      await transport.publish([event]);
+      await eventually(
+        async () => (consumer.counts.handled === 1 ? true : undefined),
+        10_000,
+        'the first delivery',
+      );
+      // Delivered again after it was handled, as a relay retry or a broker redelivery would.
+      await transport.sendToConsumer(consumer['o'].consumer, event);
+      await eventually(
+        async () => (consumer.counts.duplicate === 1 ? true : undefined),
+        10_000,
+        'the second delivery',
+      );
+      assert.equal(await effectsFor(svc.db, orderId), 1);
+      assert.equal(consumer.counts.handled, 1);
+      assert.ok(consumer.counts.duplicate >= 1);
+      await consumer.stop();
+    });
+
+    test('a poison message is dead-lettered after bounded retries without blocking others, and can be replayed', async () => {
+      const poisonOrder = uuidv7();
+      let healed = false;
+      const handler: Handler = async (event, q) => {
+        if (event.orderId === poisonOrder && !healed) throw new Error('cannot handle this order');
+        await recordEffect(event, q);
+      };
+      const consumer = consumerOn(svc.db, transport, name('poison'), handler, 3);
+      await consumer.start();
+      await transport.publish([cancelledEvent(poisonOrder)]);
+      const good = Array.from({ length: 5 }, () => uuidv7());
+      await transport.publish(good.map((id) => cancelledEvent(id)));
+      // The good messages behind the poison one are handled while it waits for its retries.
+      await eventually(async () => {
+        for (const id of good) if ((await effectsFor(svc.db, id)) !== 1) return undefined;
+        return true;
+      }, 10_000);
+      const dead = await eventually(async () => {
+        const items = (await listDeadLetters(svc.db)).filter((d) => d.orderId === poisonOrder);
+        return items.length > 0 ? items : undefined;
+      }, 10_000);
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0]?.attempts, 3);
+      assert.match(dead[0]?.error ?? '', /cannot handle this order/);
+      assert.equal(await effectsFor(svc.db, poisonOrder), 0);
+
+      healed = true;
+      await replayDeadLetter(svc.db, transport, dead[0]!.id);
+      await eventually(
+        async () => ((await effectsFor(svc.db, poisonOrder)) === 1 ? true : undefined),
+        10_000,
+      );
+      assert.equal((await listDeadLetters(svc.db)).filter((d) => d.orderId === poisonOrder).length, 0);
+      await consumer.stop();
+    });
+
+    test('several relays share the outbox and publish every row exactly once', async () => {
+      const consumer = consumerOn(svc.db, transport, name('relays'));
+      await consumer.start();
+      const orderId = uuidv7();
+      const total = 600;
+      for (let i = 0; i < total; i += 100) {
+        await svc.db.tx(async (q) => {
+          for (let j = 0; j < 100; j++) {
+            await appendToOutbox(q, 'test', {
+              type: 'order.cancelled.v1',
+              orderId,
+              payload: { orderId, orderNumber: 'T-1', channel: 'b2c', actor: 'test', reason: String(i + j) },
+            });
+          }
+        });
+      }
+      const relays = ['r1', 'r2', 'r3'].map((o) => relayOn(svc.db, transport, o));
+      await Promise.all(relays.map((r) => r.start()));
+      await eventually(
+        async () => ((await effectsFor(svc.db, orderId)) === total ? true : undefined),
+        20_000,
+      );
+      await Promise.all(relays.map((r) => r.stop()));
+      assert.equal(
+        relays.reduce((n, r) => n + r.published, 0),
+        total,
+        'no row was published twice',
+      );
+      assert.ok(relays.filter((r) => r.published > 0).length >= 2, 'the work was shared');
+      assert.equal(consumer.counts.duplicate, 0);
+      await consumer.stop();
+    });
+  });
+}
+
+describe('a consumer that dies before acknowledging (RabbitMQ)', () => {
+  test('gets the message again and the effect happens once', async () => {
+    const svc = await serviceDb('crash_ack');
+    const consumer = consumerName('dies');
+    const first = await amqpTransport();
+    const orderId = uuidv7();
+    let committed = false;
+    // The handler's transaction commits, then the process "crashes" before the ack.
+    const dying = new InboxConsumer({
+      db: svc.db,
+      transport: {
+        ...first,
+        kind: 'amqp',
+        publish: (m) => first.publish(m),
+        sendToConsumer: (c, m) => first.sendToConsumer(c, m),
+        close: () => first.close(),
+        subscribe: (opts) =>
+          first.subscribe({
+            ...opts,
+            onMessage: (d) =>
+              opts.onMessage({
+                ...d,
+                body: d.body,
+                attempt: d.attempt,
+                redelivered: d.redelivered,
+                retry: (ms) => d.retry(ms),
+                ack: async () => {
+                  committed = true;
+                  await first.abort();
+                },
+              }),
+          }),
+      },
+      logger,
+      consumer,
+      handlers: { 'order.cancelled.v1': recordEffect },
+    });
+    await dying.start();
+    const publisher = await amqpTransport();
+    await publisher.publish([cancelledEvent(orderId)]);
+    await eventually(async () => (committed ? true : undefined), 10_000, 'the first handling');
+    assert.equal(await effectsFor(svc.db, orderId), 1);
+
+    const second = await amqpTransport();
+    const survivor = new InboxConsumer({
+      db: svc.db,
+      transport: second,
+      logger,
+      consumer,
+      handlers: { 'order.cancelled.v1': recordEffect },
+    });
+    await survivor.start();
+    await eventually(
+      async () => (survivor.counts.duplicate === 1 ? true : undefined),
+      10_000,
+      'the redelivery',
+    );
+    assert.equal(await effectsFor(svc.db, orderId), 1, 'the effect happened once');
+    await survivor.stop();
+    await second.close();
+    await publisher.close();
+    await deleteQueues(consumer);
+    await svc.drop();
+  });
+});

@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import type { Envelope } from '../../src/contracts/envelope.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { openPg } from '../../src/platform/db/pg.js';
+import type { Db } from '../../src/platform/db/types.js';
+import { createLogger } from '../../src/platform/logger.js';
+import {
+  AmqpTransport,
+  deadQueueOf,
+  queueOf,
+  retryQueueOf,
+} from '../../src/platform/messaging/amqp-transport.js';
+import { EmbeddedTransport } from '../../src/platform/messaging/embedded-transport.js';
+import { newMessageId } from '../../src/platform/messaging/envelope.js';
+import type { Transport } from '../../src/platform/messaging/transport.js';
+import { PLATFORM_MIGRATIONS } from '../../src/platform/service.js';
+import { AMQP_URL, createTestDatabase, requireServer } from './servers.js';
+
+export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+export const RETRY_TIERS = [50, 100, 200];
+
+/** A service-like database: the platform's messaging tables plus a table recording effects. */
+export async function serviceDb(label: string): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const t = await createTestDatabase(label);
+  const db = await openPg({ connectionString: t.url, max: 8 });
+  await migrate(db, [fileURLToPath(PLATFORM_MIGRATIONS)]);
+  await db.query('CREATE TABLE test_effects (order_id uuid NOT NULL, message_id uuid NOT NULL)');
+  return {
+    db,
+    url: t.url,
+    async drop() {
+      await db.close();
+      await t.drop();
+    },
+  };
+}
+
+export async function amqpTransport(): Promise<AmqpTransport> {
+  await requireServer('RabbitMQ', AMQP_URL);
+  const t = new AmqpTransport({ url: AMQP_URL, logger, retryTiersMs: RETRY_TIERS, deliveryLimit: 5 });
+  await t.start();
+  return t;
+}
+
+/** The embedded broker on its own PostgreSQL database (the same code PGlite runs in embedded mode). */
+export async function embeddedTransport(): Promise<{ transport: EmbeddedTransport; drop(): Promise<void> }> {
+  const t = await createTestDatabase('broker');
+  const db = await openPg({ connectionString: t.url, max: 4 });
+  await migrate(db, [fileURLToPath(new URL('../../src/platform/migrations/broker/', import.meta.url))]);
+  const transport = new EmbeddedTransport(db, { pollMs: 50, leaseMs: 2000, maxRedeliveries: 5 });
+  await transport.start();
+  return {
+    transport,
+    async drop() {
+      await transport.close();
+      await db.close();
+      await t.drop();
+    },
+  };
+}
+
+export function consumerName(label: string): string {
+  return `test-${label}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Removes a test consumer's RabbitMQ queues. */
+export async function deleteQueues(consumer: string): Promise<void> {
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  for (const q of [
+    queueOf(consumer),
+    deadQueueOf(consumer),
+    ...RETRY_TIERS.map((t) => retryQueueOf(consumer, t)),
+  ]) {
+    await ch.deleteQueue(q).catch(() => undefined);
+  }
+  await conn.close();
+}
+
+export function cancelledEvent(orderId: string, reason = 'test'): Envelope {
+  return {
+    id: newMessageId(),
+    type: 'order.cancelled.v1',
+    occurredAt: new Date().toISOString(),
+    orderId,
+    source: 'test',
+    payload: { orderId, orderNumber: 'T-1', channel: 'b2c', actor: 'test', reason },
+  };
+}
+
+export async function effectsFor(db: Db, orderId: string): Promise<number> {
+  return (
+    await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_effects WHERE order_id = $1', [
+      orderId,
+    ])
+  ).rows[0]!.n;
+}
+
+export type { Transport };

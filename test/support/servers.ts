@@ -1,0 +1,52 @@
+/**
+ * The real local servers the integration tests use. They are required: a missing server fails
+ * the test with a message saying which one and how to start it (never a silent skip).
+ */
+import { Socket } from 'node:net';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+async function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.setTimeout(1000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+    s.connect(port, host);
+  });
+}
+
+export async function requireServer(name: 'PostgreSQL' | 'RabbitMQ', url: string): Promise<void> {
+  const u = new URL(url);
+  const port = Number(u.port || (name === 'PostgreSQL' ? 5432 : 5672));
+  if (!(await reachable(u.hostname, port))) {
+    throw new Error(
+      `${name} is not reachable at ${u.hostname}:${port}; these tests need the real server (see README, "Running the tests").`,
+    );
+  }
+}
+
+/** A fresh, empty database on the local PostgreSQL; drop() removes it. */
+export async function createTestDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  await requireServer('PostgreSQL', PG_ADMIN_URL);
+  const name = `atelier_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
