@@ -3,6 +3,9 @@ import { ConfigError, loadConfig, VARIABLES, type VarSpec } from '../platform/co
 import { createLogger } from '../platform/logger.js';
 import { openServiceDb } from '../platform/runtime.js';
 import { migrateService } from '../platform/service.js';
+import { join } from 'node:path';
+import { onShutdown } from '../platform/lifecycle.js';
+import { startCluster } from './cluster.js';
 import { startHost } from './host.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
 import { runSimulation } from './simulate/run.js';
@@ -22,6 +25,13 @@ const USAGE = `atelier <command>
       --partner-key KEY     partner API key (default DEMO_PARTNER_KEY)
       --custom-share F      share of custom (STL) orders, 0..1 (default 0.3)
       --quiet               no progress bar
+  cluster                 the distributed mode on this machine: every service instance its own
+                          process, a PostgreSQL database per service, RabbitMQ between them
+      --instances LIST      e.g. shop=2,mes=2 (default one of each)
+      --pg URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
+      --amqp URL            RabbitMQ (default AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
+      --db-prefix P         databases are P_shop, P_crm, ... (default atelier)
+      --base-port N         first port; each instance takes the next (default 4000)
   config                  list every configuration variable
 
 Options for up/serve: --port P (overrides PORT), --data-dir D (overrides DATA_DIR).`;
@@ -45,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
       'partner-key': { type: 'string' },
       'custom-share': { type: 'string' },
       quiet: { type: 'boolean' },
+      instances: { type: 'string' },
+      pg: { type: 'string' },
+      amqp: { type: 'string' },
+      'db-prefix': { type: 'string' },
+      'base-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,6 +155,38 @@ async function main(argv: string[]): Promise<number> {
       });
       console.log(JSON.stringify(summary, null, 2));
       return summary.lost === 0 && summary.duplicates === 0 ? 0 : 1;
+    }
+    case 'cluster': {
+      const instances = Object.fromEntries(
+        (values.instances ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => {
+            const [svc, n] = pair.split('=');
+            if (!svc || !SERVICES[svc] || !/^\d+$/.test(n ?? '')) {
+              throw new Error(`--instances takes service=count pairs such as shop=2,mes=2 (got "${pair}")`);
+            }
+            return [svc, Number(n)];
+          }),
+      );
+      const cluster = await startCluster({
+        pgUrl: values.pg ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        amqpUrl: values.amqp ?? config.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+        dbPrefix: values['db-prefix'] ?? 'atelier',
+        instances,
+        basePort: Number(values['base-port'] ?? 4000),
+        storageDir: join(config.DATA_DIR, 'cluster-files'),
+        logLevel: config.LOG_LEVEL,
+      });
+      console.log('Atelier distributed mode is running:');
+      for (const p of cluster.processes)
+        console.log(`  ${p.service.padEnd(12)} pid ${p.child.pid}  ${p.url}`);
+      const arg = (svc: string) => cluster.urls[svc]?.join(',') ?? '';
+      console.log(
+        `Drive it: atelier simulate --shop-url ${arg('shop')} --partner-url ${arg('partner-api')} --crm-url ${arg('crm')} --mes-url ${arg('mes')}`,
+      );
+      onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [() => cluster.stop()]);
+      return new Promise(() => undefined);
     }
     case 'config': {
       for (const [name, spec] of Object.entries(VARIABLES) as [string, VarSpec][]) {

@@ -37,6 +37,11 @@ export const VARIABLES = {
     description:
       'RabbitMQ URL. When set, services talk through RabbitMQ; otherwise through the embedded broker.',
   },
+  MESSAGING_NAMESPACE: {
+    kind: 'string',
+    default: 'atelier',
+    description: 'Prefix of every RabbitMQ exchange and queue, so several platforms can share one broker.',
+  },
   BROKER_DATABASE_URL: {
     kind: 'url',
     description:

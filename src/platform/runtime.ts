@@ -59,6 +59,7 @@ export async function openTransport(
       url: config.AMQP_URL,
       logger,
       retryTiersMs: config.MESSAGING_RETRY_DELAYS_MS,
+      namespace: config.MESSAGING_NAMESPACE,
     });
     await t.start();
     return { transport: t };

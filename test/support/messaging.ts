@@ -6,12 +6,7 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { openPg } from '../../src/platform/db/pg.js';
 import type { Db } from '../../src/platform/db/types.js';
 import { createLogger } from '../../src/platform/logger.js';
-import {
-  AmqpTransport,
-  deadQueueOf,
-  queueOf,
-  retryQueueOf,
-} from '../../src/platform/messaging/amqp-transport.js';
+import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
 import { EmbeddedTransport } from '../../src/platform/messaging/embedded-transport.js';
 import { newMessageId } from '../../src/platform/messaging/envelope.js';
 import type { Transport } from '../../src/platform/messaging/transport.js';
@@ -66,16 +61,36 @@ export function consumerName(label: string): string {
 }
 
 /** Removes a test consumer's RabbitMQ queues. */
-export async function deleteQueues(consumer: string): Promise<void> {
+export async function deleteQueues(
+  consumer: string,
+  namespace = 'atelier',
+  tiers = RETRY_TIERS,
+): Promise<void> {
+  const n = amqpNames(namespace);
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createChannel();
   for (const q of [
-    queueOf(consumer),
-    deadQueueOf(consumer),
-    ...RETRY_TIERS.map((t) => retryQueueOf(consumer, t)),
+    n.queue(consumer),
+    n.deadQueue(consumer),
+    ...tiers.map((t) => n.retryQueue(consumer, t)),
   ]) {
     await ch.deleteQueue(q).catch(() => undefined);
   }
+  await conn.close();
+}
+
+/** Removes a whole namespace: every service's queues and the two exchanges. */
+export async function deleteNamespace(
+  namespace: string,
+  consumers: string[],
+  tiers: number[],
+): Promise<void> {
+  for (const c of consumers) await deleteQueues(c, namespace, tiers);
+  const n = amqpNames(namespace);
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  await ch.deleteExchange(n.events).catch(() => undefined);
+  await ch.deleteExchange(n.deadLetters).catch(() => undefined);
   await conn.close();
 }
 

@@ -1,10 +1,36 @@
 import type { ApiClient, OrderBody } from './client.js';
 
+/** Base URLs of each API; each read takes the next instance in turn when there are several. */
 export interface Urls {
-  shop: string;
-  partner: string;
-  crm: string;
-  mes: string;
+  readonly shop: string;
+  readonly partner: string;
+  readonly crm: string;
+  readonly mes: string;
+}
+
+export function roundRobin(lists: Record<keyof Urls, string[]>): Urls {
+  const next = (k: keyof Urls) => {
+    let i = 0;
+    return () => lists[k][i++ % lists[k].length] as string;
+  };
+  const shop = next('shop');
+  const partner = next('partner');
+  const crm = next('crm');
+  const mes = next('mes');
+  return {
+    get shop() {
+      return shop();
+    },
+    get partner() {
+      return partner();
+    },
+    get crm() {
+      return crm();
+    },
+    get mes() {
+      return mes();
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

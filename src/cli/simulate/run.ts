@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { LIFECYCLE } from '../../contracts/order-status.js';
 import { sphereStl, torusStl } from '../../platform/geometry/generate.js';
-import { Staff, type Urls } from './actors.js';
+import { roundRobin, Staff, type Urls } from './actors.js';
 import { ApiClient, type OrderBody } from './client.js';
 import { percentiles } from './stats.js';
 
@@ -47,12 +47,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runSimulation(o: SimulationOptions) {
   const base = o.baseUrl.replace(/\/$/, '');
-  const urls: Urls = {
-    shop: `${(o.urls.shop ?? base).replace(/\/$/, '')}/api/shop`,
-    partner: `${(o.urls.partner ?? base).replace(/\/$/, '')}/api/partner`,
-    crm: `${(o.urls.crm ?? base).replace(/\/$/, '')}/api/crm`,
-    mes: `${(o.urls.mes ?? base).replace(/\/$/, '')}/api/mes`,
-  };
+  const list = (given: string | undefined, prefix: string) =>
+    (given ?? base)
+      .split(',')
+      .map((u) => `${u.trim().replace(/\/$/, '')}${prefix}`)
+      .filter((u) => u.length > prefix.length);
+  const urls: Urls = roundRobin({
+    shop: list(o.urls.shop, '/api/shop'),
+    partner: list(o.urls.partner, '/api/partner'),
+    crm: list(o.urls.crm, '/api/crm'),
+    mes: list(o.urls.mes, '/api/mes'),
+  });
   const api = new ApiClient();
   // A ring (small, auto-approved) and a pendant (heavier platinum, waits for the seller).
   const models = [torusStl(9, 1.2, 48, 16), torusStl(8.5, 1.0, 32, 12), sphereStl(8, 24)];

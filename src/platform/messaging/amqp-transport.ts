@@ -4,9 +4,6 @@ import type { Logger } from 'pino';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Delivery, SubscribeOptions, Subscription, Transport } from './transport.js';
 
-export const EVENTS_EXCHANGE = 'atelier.events';
-export const DEAD_LETTER_EXCHANGE = 'atelier.dlx';
-
 export interface AmqpOptions {
   url: string;
   logger: Logger;
@@ -14,11 +11,21 @@ export interface AmqpOptions {
   retryTiersMs?: readonly number[];
   /** RabbitMQ gives a message up after this many unacknowledged deliveries (crash loops). */
   deliveryLimit?: number;
+  /** Prefix of every exchange and queue name, so several platforms can share one broker. */
+  namespace?: string;
 }
 
-export const queueOf = (consumer: string) => `atelier.${consumer}`;
-export const retryQueueOf = (consumer: string, ms: number) => `atelier.${consumer}.retry.${ms}ms`;
-export const deadQueueOf = (consumer: string) => `atelier.${consumer}.dead`;
+/** The names of every exchange and queue, under one namespace. */
+export function amqpNames(ns = 'atelier') {
+  return {
+    events: `${ns}.events`,
+    deadLetters: `${ns}.dlx`,
+    queue: (consumer: string) => `${ns}.${consumer}`,
+    retryQueue: (consumer: string, ms: number) => `${ns}.${consumer}.retry.${ms}ms`,
+    deadQueue: (consumer: string) => `${ns}.${consumer}.dead`,
+  };
+}
+export type AmqpNames = ReturnType<typeof amqpNames>;
 
 /**
  * RabbitMQ transport: a durable topic exchange, one quorum queue per consumer (its instances
@@ -34,8 +41,10 @@ export class AmqpTransport implements Transport {
   private closed = false;
   private readonly subs = new Set<LiveSubscription>();
   private readonly tiers: readonly number[];
+  readonly names: AmqpNames;
 
   constructor(private readonly opts: AmqpOptions) {
+    this.names = amqpNames(opts.namespace);
     this.tiers = [...(opts.retryTiersMs ?? [250, 1000, 5000, 15000])].sort((a, b) => a - b);
   }
 
@@ -55,8 +64,8 @@ export class AmqpTransport implements Transport {
     conn.on('close', () => this.onConnectionLost(conn));
     const pub = await conn.createConfirmChannel();
     pub.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ publish channel error'));
-    await pub.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    await pub.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+    await pub.assertExchange(this.names.events, 'topic', { durable: true });
+    await pub.assertExchange(this.names.deadLetters, 'direct', { durable: true });
     this.conn = conn;
     this.pub = pub;
     for (const s of this.subs) await s.attach(conn);
@@ -90,14 +99,18 @@ export class AmqpTransport implements Transport {
     if (messages.length === 0) return;
     const ch = await this.channel();
     for (const m of messages) {
-      ch.publish(EVENTS_EXCHANGE, m.type, Buffer.from(JSON.stringify(m)), publishProps(m, 0));
+      ch.publish(this.names.events, m.type, Buffer.from(JSON.stringify(m)), publishProps(m, 0));
     }
     await ch.waitForConfirms();
   }
 
   async sendToConsumer(consumer: string, message: Envelope): Promise<void> {
     const ch = await this.channel();
-    ch.sendToQueue(queueOf(consumer), Buffer.from(JSON.stringify(message)), publishProps(message, 0));
+    ch.sendToQueue(
+      this.names.queue(consumer),
+      Buffer.from(JSON.stringify(message)),
+      publishProps(message, 0),
+    );
     await ch.waitForConfirms();
   }
 
@@ -105,7 +118,7 @@ export class AmqpTransport implements Transport {
   async retryLater(consumer: string, msg: ConsumeMessage, attempt: number, delayMs: number): Promise<void> {
     const tier = this.tiers.find((t) => t >= delayMs) ?? (this.tiers.at(-1) as number);
     const ch = await this.channel();
-    ch.sendToQueue(retryQueueOf(consumer, tier), msg.content, {
+    ch.sendToQueue(this.names.retryQueue(consumer, tier), msg.content, {
       ...msg.properties,
       headers: { ...msg.properties.headers, 'x-attempt': attempt },
       persistent: true,
@@ -114,7 +127,14 @@ export class AmqpTransport implements Transport {
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
-    const sub = new LiveSubscription(this, opts, this.tiers, this.opts.deliveryLimit ?? 20, this.opts.logger);
+    const sub = new LiveSubscription(
+      this,
+      opts,
+      this.tiers,
+      this.opts.deliveryLimit ?? 20,
+      this.opts.logger,
+      this.names,
+    );
     this.subs.add(sub);
     await this.ensureConnected();
     if (this.conn && !sub.attached) await sub.attach(this.conn);
@@ -175,6 +195,7 @@ class LiveSubscription {
     private readonly tiers: readonly number[],
     private readonly deliveryLimit: number,
     private readonly logger: Logger,
+    private readonly names: AmqpNames,
   ) {}
 
   async attach(conn: ChannelModel): Promise<void> {
@@ -189,32 +210,33 @@ class LiveSubscription {
       }
     });
     await ch.prefetch(this.opts.prefetch);
-    const main = queueOf(consumer);
+    const n = this.names;
+    const main = n.queue(consumer);
     await ch.assertQueue(main, {
       durable: true,
       arguments: {
         'x-queue-type': 'quorum',
-        'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+        'x-dead-letter-exchange': n.deadLetters,
         'x-dead-letter-routing-key': consumer,
         'x-delivery-limit': this.deliveryLimit,
       },
     });
-    for (const p of this.opts.patterns) await ch.bindQueue(main, EVENTS_EXCHANGE, p);
+    for (const p of this.opts.patterns) await ch.bindQueue(main, n.events, p);
     for (const t of this.tiers) {
-      await ch.assertQueue(retryQueueOf(consumer, t), {
+      await ch.assertQueue(n.retryQueue(consumer, t), {
         durable: true,
         arguments: { 'x-message-ttl': t, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': main },
       });
     }
-    await ch.assertQueue(deadQueueOf(consumer), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await ch.bindQueue(deadQueueOf(consumer), DEAD_LETTER_EXCHANGE, consumer);
+    await ch.assertQueue(n.deadQueue(consumer), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await ch.bindQueue(n.deadQueue(consumer), n.deadLetters, consumer);
 
     this.ch = ch;
     this.attached = true;
     const mainTag = await ch.consume(main, (msg) => msg && this.onMessage(ch, msg));
     this.tags = [mainTag.consumerTag];
     if (this.opts.onDeadLetter) {
-      const deadTag = await ch.consume(deadQueueOf(consumer), (msg) => msg && this.onDead(ch, msg));
+      const deadTag = await ch.consume(n.deadQueue(consumer), (msg) => msg && this.onDead(ch, msg));
       this.tags.push(deadTag.consumerTag);
     }
   }

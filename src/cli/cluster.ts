@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { packageRoot } from './host.js';
+import { SERVICES, SERVICE_NAMES } from './services.js';
+
+export interface ClusterOptions {
+  /** PostgreSQL server URL (any database); one database per service is created on it. */
+  pgUrl: string;
+  amqpUrl: string;
+  /** Database names are `<dbPrefix>_<service>`. */
+  dbPrefix: string;
+  instances: Record<string, number>;
+  basePort: number;
+  /** Shared model storage folder (every process reads and writes models there). */
+  storageDir: string;
+  logLevel?: string;
+  env?: Record<string, string>;
+  /** Where each process's output goes: inherited, or dropped. */
+  output?: 'inherit' | 'ignore';
+}
+
+export interface Cluster {
+  urls: Record<string, string[]>;
+  processes: { service: string; url: string; child: ChildProcess }[];
+  stop(): Promise<void>;
+}
+
+export function databaseUrl(pgUrl: string, name: string): string {
+  const u = new URL(pgUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function ensureDatabases(pgUrl: string, names: string[]): Promise<void> {
+  const c = new pg.Client({ connectionString: pgUrl });
+  await c.connect();
+  try {
+    for (const name of names) {
+      const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null)
+      throw new Error(`${url}: the process exited with code ${child.exitCode} while starting`);
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url}/health did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * The distributed mode on one machine: every service instance its own `atelier serve` process,
+ * each service its own PostgreSQL database, RabbitMQ between them.
+ */
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  const names = SERVICE_NAMES.map((s) => `${o.dbPrefix}_${s.replace(/-/g, '_')}`);
+  await ensureDatabases(o.pgUrl, names);
+  mkdirSync(o.storageDir, { recursive: true });
+  const bin = join(packageRoot(), 'bin', 'atelier.js');
+  const processes: Cluster['processes'] = [];
+  const urls: Record<string, string[]> = {};
+  let port = o.basePort;
+  for (const service of SERVICE_NAMES) {
+    for (let i = 0; i < (o.instances[service] ?? 1); i++) {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...o.env,
+        PORT: String(port),
+        AMQP_URL: o.amqpUrl,
+        DATABASE_URL: databaseUrl(o.pgUrl, `${o.dbPrefix}_${service.replace(/-/g, '_')}`),
+        STORAGE: 'disk',
+        STORAGE_DIR: o.storageDir,
+        LOG_LEVEL: o.logLevel ?? 'warn',
+      };
+      for (const s of SERVICE_NAMES) delete env[`${s.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+      const child = spawn(process.execPath, [bin, 'serve', service], {
+        env,
+        stdio: ['ignore', o.output ?? 'inherit', 'inherit'],
+      });
+      const url = `http://127.0.0.1:${port}${SERVICES[service]?.prefix ?? ''}`;
+      processes.push({ service, url, child });
+      (urls[service] ??= []).push(`http://127.0.0.1:${port}`);
+      port++;
+    }
+  }
+  const stop = async () => {
+    await Promise.all(
+      processes.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    // Migrations take an advisory lock, so instances of one service may start together.
+    await Promise.all(processes.map((p) => waitHealthy(p.url, p.child)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { urls, processes, stop };
+}

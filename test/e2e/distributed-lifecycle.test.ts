@@ -1,0 +1,98 @@
+/**
+ * The distributed mode: every service a separate process (two shop and two MES instances), each
+ * service its own PostgreSQL database, RabbitMQ between them, driven by `atelier simulate`.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import { startCluster } from '../../src/cli/cluster.js';
+import { SERVICE_NAMES } from '../../src/cli/services.js';
+import { runSimulation } from '../../src/cli/simulate/run.js';
+import { deleteNamespace } from '../support/messaging.js';
+import { AMQP_URL, PG_ADMIN_URL, requireServer } from '../support/servers.js';
+
+const TIERS = [100, 400, 1600];
+
+test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and duplicate nothing', async () => {
+  await requireServer('PostgreSQL', PG_ADMIN_URL);
+  await requireServer('RabbitMQ', AMQP_URL);
+  const suffix = randomBytes(3).toString('hex');
+  const prefix = `atelier_t_dist_${suffix}`;
+  const namespace = `atelier-test-${suffix}`;
+  const storageDir = mkdtempSync(join(tmpdir(), 'atelier-cluster-'));
+  const cluster = await startCluster({
+    pgUrl: PG_ADMIN_URL,
+    amqpUrl: AMQP_URL,
+    dbPrefix: prefix,
+    instances: { shop: 2, mes: 2 },
+    basePort: 4700 + Math.floor(Math.random() * 200),
+    storageDir,
+    output: 'ignore',
+    env: {
+      MESSAGING_NAMESPACE: namespace,
+      MESSAGING_RETRY_DELAYS_MS: TIERS.join(','),
+      CRM_AUTO_APPROVE_LIMIT_MINOR: '20000',
+      RELAY_POLL_MS: '200',
+    },
+  });
+  try {
+    const partnerUrl = cluster.urls['partner-api']![0]!;
+    const created = await fetch(`${partnerUrl}/api/partner/admin/partners`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer atelier-admin', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Distributed test partner' }),
+    });
+    assert.equal(created.status, 201);
+    const { apiKey } = (await created.json()) as { apiKey: string };
+
+    const summary = await runSimulation({
+      orders: 300,
+      rate: 60,
+      baseUrl: '',
+      urls: {
+        shop: cluster.urls.shop!.join(','),
+        partner: partnerUrl,
+        crm: cluster.urls.crm!.join(','),
+        mes: cluster.urls.mes!.join(','),
+      },
+      deadlineSeconds: 120,
+      operators: 4,
+      partnerKey: apiKey,
+      carrierToken: 'atelier-carrier',
+      customShare: 0.4,
+      progress: false,
+    });
+    assert.equal(summary.ordersPlaced, 300, JSON.stringify(summary.placementFailureSamples));
+    assert.equal(summary.lost, 0, `lost: ${JSON.stringify(summary.lostSamples)}`);
+    assert.equal(summary.duplicates, 0);
+    assert.equal(summary.serverErrors, 0);
+    assert.ok(summary.staff.approvals > 0, 'some orders needed a seller');
+
+    // Both MES processes took messages from their shared queue (competing consumers).
+    const mesHealth = await Promise.all(
+      cluster.processes
+        .filter((p) => p.service === 'mes')
+        .map(
+          async (p) => (await (await fetch(`${p.url}/health`)).json()) as { consumer: { handled: number } },
+        ),
+    );
+    assert.equal(mesHealth.length, 2);
+    for (const h of mesHealth) assert.ok(h.consumer.handled > 0, 'each MES instance handled messages');
+    const handled = mesHealth.reduce((n, h) => n + h.consumer.handled, 0);
+    // submitted + approved + closed (+ rejected/cancelled, none here) for each order, once each.
+    assert.equal(handled, 300 * 3);
+  } finally {
+    await cluster.stop();
+    await deleteNamespace(namespace, SERVICE_NAMES, TIERS);
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    for (const s of SERVICE_NAMES)
+      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
+    await admin.end();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,38 @@
+/** The whole lifecycle in embedded mode, driven through the public APIs by `atelier simulate`. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runSimulation } from '../../src/cli/simulate/run.js';
+import { startEmbedded } from '../support/embedded.js';
+
+test('embedded mode: every simulated order reaches CLOSED, none lost, none duplicated', async () => {
+  // A low auto-approval limit sends some custom orders to the (simulated) seller.
+  const platform = await startEmbedded({ CRM_AUTO_APPROVE_LIMIT_MINOR: '20000' });
+  try {
+    const summary = await runSimulation({
+      orders: 120,
+      rate: 40,
+      baseUrl: platform.url,
+      urls: {},
+      deadlineSeconds: 90,
+      operators: 3,
+      partnerKey: 'demo-partner-key',
+      carrierToken: 'atelier-carrier',
+      customShare: 0.4,
+      progress: false,
+    });
+    assert.equal(summary.ordersPlaced, 120, JSON.stringify(summary.placementFailureSamples));
+    assert.equal(summary.lost, 0, `lost: ${JSON.stringify(summary.lostSamples)}`);
+    assert.equal(summary.duplicates, 0);
+    assert.equal(summary.serverErrors, 0);
+    assert.equal(summary.finalStatus.CLOSED, 120);
+    assert.ok(
+      summary.byChannel.partner > 0 &&
+        summary.byChannel['shop-catalog'] > 0 &&
+        summary.byChannel['shop-custom'] > 0,
+    );
+    assert.ok(summary.staff.approvals > 0, 'some orders needed a seller');
+    assert.equal(summary.reached.FILE_UPLOADED, summary.byChannel['shop-custom']);
+  } finally {
+    await platform.destroy();
+  }
+});
