@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { LIFECYCLE } from '../../contracts/order-status.js';
+import { isForward, LIFECYCLE, type OrderStatus } from '../../contracts/order-status.js';
 import { sphereStl, torusStl } from '../../platform/geometry/generate.js';
 import { roundRobin, Staff, type Urls } from './actors.js';
 import { ApiClient, type OrderBody } from './client.js';
@@ -22,6 +22,10 @@ export interface SimulationOptions {
   carrierToken: string;
   customShare: number;
   progress: boolean;
+  /** The status an order must reach to count as done (default CLOSED); staff stop there. */
+  target?: OrderStatus;
+  /** Share of partner orders, 0..1 (default 0.3). */
+  partnerShare?: number;
 }
 
 type Via = 'shop-catalog' | 'shop-custom' | 'partner';
@@ -69,7 +73,12 @@ export async function runSimulation(o: SimulationOptions) {
   const placeOne = async (i: number): Promise<void> => {
     const started = performance.now();
     const customer = { name: `Customer ${i}`, email: `customer${i % 500}@example.com` };
-    const via: Via = i % 10 < 3 ? 'partner' : Math.random() < o.customShare ? 'shop-custom' : 'shop-catalog';
+    const via: Via =
+      (i % 100) / 100 < (o.partnerShare ?? 0.3)
+        ? 'partner'
+        : Math.random() < o.customShare
+          ? 'shop-custom'
+          : 'shop-catalog';
     try {
       if (via === 'partner') {
         const model = models[i % models.length] as Buffer;
@@ -135,8 +144,11 @@ export async function runSimulation(o: SimulationOptions) {
     : undefined;
   bar?.start(o.orders, 0, { placed: 0, phase: 'placing' });
 
+  const target = o.target ?? 'CLOSED';
+  const done = (status: string | undefined) =>
+    status !== undefined && (status === target || isForward(target, status as OrderStatus));
   const staff = new Staff(api, urls, o.carrierToken);
-  const staffDone = staff.start(o.operators);
+  const staffDone = staff.start(target === 'CLOSED' ? o.operators : 0);
   const t0 = performance.now();
 
   // Intake: one order every 1/rate seconds, without waiting for earlier ones (bounded in flight).
@@ -157,7 +169,7 @@ export async function runSimulation(o: SimulationOptions) {
   const deadline = performance.now() + o.deadlineSeconds * 1000;
   const ids = new Set(placed.map((p) => p.id));
   const closedPlaced = () => [...ids].filter((id) => staff.closedByCarrier.has(id)).length;
-  while (performance.now() < deadline && closedPlaced() < ids.size) {
+  while (target === 'CLOSED' && performance.now() < deadline && closedPlaced() < ids.size) {
     bar?.update(closedPlaced(), { placed: placed.length, phase: 'processing' });
     await sleep(250);
   }
@@ -173,7 +185,7 @@ export async function runSimulation(o: SimulationOptions) {
   let pending = placed;
   while (pending.length > 0) {
     for (let k = 0; k < pending.length; k += 64) await Promise.all(pending.slice(k, k + 64).map(fetchOrder));
-    pending = pending.filter((p) => finals.get(p.id)?.status !== 'CLOSED');
+    pending = pending.filter((p) => !done(finals.get(p.id)?.status));
     if (pending.length === 0 || performance.now() > deadline + 10_000) break;
     await sleep(500);
   }
@@ -203,9 +215,10 @@ export async function runSimulation(o: SimulationOptions) {
       if (x !== undefined && y !== undefined) stageSamples.get(`${a}->${b}`)?.push(y - x);
     }
   }
-  const lostIds = placed.filter((p) => finals.get(p.id)?.status !== 'CLOSED').map((p) => p.id);
+  const lostIds = placed.filter((p) => !done(finals.get(p.id)?.status)).map((p) => p.id);
   const byVia = (v: Via) => placed.filter((p) => p.via === v).length;
   return {
+    target,
     ordersRequested: o.orders,
     ordersPlaced: placed.length,
     placementFailures: failures.length,
