@@ -48,9 +48,11 @@ export async function startHost(opts: {
   const dbs: Db[] = [];
   const services: RunningService[] = [];
   const instanceId = randomUUID().slice(0, 8);
-  for (const def of opts.defs) {
-    const db = await openServiceDb(def.name, config, mode, opts.env);
-    dbs.push(db);
+  // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
+  // do it for every service at once.
+  dbs.push(...(await Promise.all(opts.defs.map((def) => openServiceDb(def.name, config, mode, opts.env)))));
+  for (const [i, def] of opts.defs.entries()) {
+    const db = dbs[i] as Db;
     const log = logger.child({ service: def.name });
     services.push(
       await startService(def, { name: def.name, db, config, logger: log, storage, transport }, app, {
