@@ -4,6 +4,7 @@ import { createLogger } from '../platform/logger.js';
 import { openServiceDb } from '../platform/runtime.js';
 import { migrateService } from '../platform/service.js';
 import { join } from 'node:path';
+import { isOrderStatus, LIFECYCLE, type OrderStatus } from '../contracts/order-status.js';
 import { onShutdown } from '../platform/lifecycle.js';
 import { startCluster } from './cluster.js';
 import { startHost } from './host.js';
@@ -23,7 +24,10 @@ const USAGE = `atelier <command>
       --deadline S          seconds an order may take to reach CLOSED after it is placed (default 120)
       --operators K         simulated operators (default 4)
       --partner-key KEY     partner API key (default DEMO_PARTNER_KEY)
-      --custom-share F      share of custom (STL) orders, 0..1 (default 0.3)
+      --custom-share F      share of custom (STL) orders among the shop's, 0..1 (default 0.3)
+      --partner-share F     share of partner orders, 0..1 (default 0.3)
+      --target STATUS       the status that counts as done (default CLOSED; e.g. MANUFACTURING_APPROVED
+                            measures intake to approval without operators)
       --quiet               no progress bar
   cluster                 the distributed mode on this machine: every service instance its own
                           process, a PostgreSQL database per service, RabbitMQ between them
@@ -35,6 +39,14 @@ const USAGE = `atelier <command>
   config                  list every configuration variable
 
 Options for up/serve: --port P (overrides PORT), --data-dir D (overrides DATA_DIR).`;
+
+function parseTarget(value: string | undefined): OrderStatus | undefined {
+  if (value === undefined) return undefined;
+  if (!isOrderStatus(value) || !LIFECYCLE.includes(value)) {
+    throw new Error(`--target must be a lifecycle status: ${LIFECYCLE.join(', ')} (got "${value}")`);
+  }
+  return value;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -54,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       operators: { type: 'string' },
       'partner-key': { type: 'string' },
       'custom-share': { type: 'string' },
+      'partner-share': { type: 'string' },
+      target: { type: 'string' },
       quiet: { type: 'boolean' },
       instances: { type: 'string' },
       pg: { type: 'string' },
@@ -151,6 +165,8 @@ async function main(argv: string[]): Promise<number> {
         partnerKey: values['partner-key'] ?? config.DEMO_PARTNER_KEY,
         carrierToken: config.CARRIER_TOKEN,
         customShare: Number(values['custom-share'] ?? 0.3),
+        partnerShare: Number(values['partner-share'] ?? 0.3),
+        target: parseTarget(values.target),
         progress: !values.quiet,
       });
       console.log(JSON.stringify(summary, null, 2));

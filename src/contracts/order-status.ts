@@ -125,3 +125,15 @@ export function reachableFrom(from: OrderStatus): ReadonlySet<OrderStatus> {
 export function isForward(current: OrderStatus, incoming: OrderStatus): boolean {
   return reachableFrom(current).has(incoming);
 }
+
+const predecessorCache = new Map<OrderStatus, readonly OrderStatus[]>();
+
+/** Every status from which `to` lies ahead: where a follower may move its copy to `to`. */
+export function predecessorsOf(to: OrderStatus): readonly OrderStatus[] {
+  let list = predecessorCache.get(to);
+  if (!list) {
+    list = ORDER_STATUSES.filter((s) => isForward(s, to));
+    predecessorCache.set(to, list);
+  }
+  return list;
+}

@@ -18,6 +18,7 @@ export const partnerApi: ServiceDefinition = {
     return {
       routes: partnerRoutes(ctx),
       handlers: Object.fromEntries(FOLLOWED_EVENTS.map((t) => [t, follow])),
+      channel: 'b2b',
       async seed() {
         const key = ctx.config.DEMO_PARTNER_KEY;
         if (

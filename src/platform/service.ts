@@ -27,6 +27,8 @@ export interface ServiceContext {
 export interface ServiceParts {
   routes(app: FastifyInstance): Promise<void>;
   handlers: Partial<Record<EventType, Handler>>;
+  /** The one channel whose events this service handles, when it is not all of them. */
+  channel?: 'b2c' | 'b2b';
   /** Demo data for embedded mode; must be idempotent. */
   seed?(): Promise<void>;
   stop?(): Promise<void>;
@@ -80,6 +82,7 @@ export async function startService(
     logger: ctx.logger,
     consumer: def.name,
     handlers: parts.handlers,
+    ...(parts.channel ? { channel: parts.channel } : {}),
     maxAttempts: ctx.config.MESSAGING_MAX_ATTEMPTS,
     retryDelaysMs: ctx.config.MESSAGING_RETRY_DELAYS_MS,
     prefetch: ctx.config.MESSAGING_PREFETCH,

@@ -14,6 +14,7 @@ export const shop: ServiceDefinition = {
     return {
       routes: shopRoutes(ctx),
       handlers: Object.fromEntries(FOLLOWED_EVENTS.map((t) => [t, follow])),
+      channel: 'b2c',
     };
   },
 };

@@ -18,6 +18,7 @@ import { parseStl } from '../platform/geometry/stl.js';
 import { OrderNotFoundError, UnsupportedMediaTypeError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import {
   CatalogItemNotFoundError,
@@ -42,11 +43,43 @@ const CreateOrder = Type.Object(
     alloy: Type.Optional(AlloySchema),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
     customer: Customer,
+    submit: Type.Optional(
+      Type.Boolean({
+        description:
+          'Catalog orders only: create and submit in one request (SUBMITTED), as a one-click order does.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** INITIATED or FILE_UPLOADED → SUBMITTED, with the event that carries everything pricing needs. */
+async function submit(q: Queryable, o: OrderRow): Promise<OrderRow> {
+  if (o.kind === 'custom' && o.status === 'INITIATED') throw new ModelMissingError(o.id);
+  await recordTransition(q, 'shop', {
+    orderId: o.id,
+    from: o.status,
+    type: 'order.submitted.v1',
+    payload: {
+      orderId: o.id,
+      orderNumber: o.number,
+      channel: 'b2c',
+      actor: 'customer',
+      kind: o.kind,
+      customer: { name: o.customer_name ?? '', email: o.customer_email ?? '' },
+      alloy: o.alloy,
+      quantity: o.quantity,
+      ...(o.catalog_sku ? { catalogSku: o.catalog_sku } : {}),
+      ...(o.list_price_minor != null
+        ? { listPrice: { amountMinor: Number(o.list_price_minor), currency: o.currency as string } }
+        : {}),
+      ...(o.model_key ? { modelKey: o.model_key } : {}),
+    },
+  });
+  return store.setStatus(q, o.id, 'SUBMITTED');
+}
 
 export function shopRoutes(ctx: ServiceContext) {
   return async (app: FastifyInstance) => {
@@ -61,6 +94,16 @@ export function shopRoutes(ctx: ServiceContext) {
     );
 
     const view = async (row: OrderRow) => toOrderView(row, await readHistory(db, row.id));
+
+    // The catalog changes rarely and is read on every catalog order: keep it for a few seconds.
+    let cachedCatalog: { at: number; items: Promise<store.CatalogItem[]> } | undefined;
+    const catalog = () => {
+      if (!cachedCatalog || Date.now() - cachedCatalog.at > 10_000) {
+        cachedCatalog = { at: Date.now(), items: store.listCatalog(db) };
+        cachedCatalog.items.catch(() => (cachedCatalog = undefined));
+      }
+      return cachedCatalog.items;
+    };
 
     r.get(
       '/catalog',
@@ -83,7 +126,7 @@ export function shopRoutes(ctx: ServiceContext) {
           },
         },
       },
-      async () => ({ items: await store.listCatalog(db) }),
+      async () => ({ items: await catalog() }),
     );
 
     r.get(
@@ -123,7 +166,7 @@ export function shopRoutes(ctx: ServiceContext) {
             throw new FieldRequiredError(
               'A catalog order needs catalogSku: one of the SKUs from GET /api/shop/catalog.',
             );
-          const item = await store.findCatalogItem(db, b.catalogSku);
+          const item = (await catalog()).find((i) => i.sku === b.catalogSku);
           if (!item) throw new CatalogItemNotFoundError(b.catalogSku);
           alloy = item.alloy as AlloyId;
           listPrice = item.price;
@@ -156,7 +199,7 @@ export function shopRoutes(ctx: ServiceContext) {
               kind: b.kind,
             },
           });
-          return created;
+          return b.submit ? submit(q, created) : created;
         });
         return reply.status(201).send(await view(row));
       },
@@ -242,28 +285,7 @@ export function shopRoutes(ctx: ServiceContext) {
         const row = await db.tx(async (q) => {
           const o = await store.getOrder(q, id, true);
           if (!o) throw new OrderNotFoundError(id);
-          if (o.kind === 'custom' && o.status === 'INITIATED') throw new ModelMissingError(id);
-          await recordTransition(q, 'shop', {
-            orderId: id,
-            from: o.status,
-            type: 'order.submitted.v1',
-            payload: {
-              orderId: id,
-              orderNumber: o.number,
-              channel: 'b2c',
-              actor: 'customer',
-              kind: o.kind,
-              customer: { name: o.customer_name ?? '', email: o.customer_email ?? '' },
-              alloy: o.alloy,
-              quantity: o.quantity,
-              ...(o.catalog_sku ? { catalogSku: o.catalog_sku } : {}),
-              ...(o.list_price_minor != null
-                ? { listPrice: { amountMinor: Number(o.list_price_minor), currency: o.currency as string } }
-                : {}),
-              ...(o.model_key ? { modelKey: o.model_key } : {}),
-            },
-          });
-          return store.setStatus(q, id, 'SUBMITTED');
+          return submit(q, o);
         });
         return view(row);
       },

@@ -30,10 +30,6 @@ export async function listCatalog(q: Queryable): Promise<CatalogItem[]> {
   }));
 }
 
-export async function findCatalogItem(q: Queryable, sku: string): Promise<CatalogItem | undefined> {
-  return (await listCatalog(q)).find((i) => i.sku === sku);
-}
-
 export interface NewShopOrder {
   id: string;
   kind: 'catalog' | 'custom';

@@ -105,6 +105,7 @@ export async function runSimulation(o: SimulationOptions) {
         placed.push({ id: r.body.id, via, intakeMs: performance.now() - started });
         return;
       }
+      // A catalog piece is a one-click order: created and submitted in one request.
       const create =
         via === 'shop-catalog'
           ? {
@@ -113,6 +114,7 @@ export async function runSimulation(o: SimulationOptions) {
                 i % 4
               ],
               customer,
+              submit: true,
             }
           : { kind: 'custom', alloy: i % 5 === 0 ? 'platinum-950' : 'silver-925', customer };
       const c = await api.call<OrderBody>('POST', `${urls.shop}/orders`, create);
@@ -124,9 +126,9 @@ export async function runSimulation(o: SimulationOptions) {
           models[i % models.length],
         );
         if (u.status !== 200) throw new Error(`shop upload ${u.status}: ${u.body?.message}`);
+        const s = await api.call<OrderBody>('POST', `${urls.shop}/orders/${c.body.id}/submit`, {});
+        if (s.status !== 200) throw new Error(`shop submit ${s.status}: ${s.body?.message}`);
       }
-      const s = await api.call<OrderBody>('POST', `${urls.shop}/orders/${c.body.id}/submit`, {});
-      if (s.status !== 200) throw new Error(`shop submit ${s.status}: ${s.body?.message}`);
       placed.push({ id: c.body.id, via, intakeMs: performance.now() - started });
     } catch (err) {
       failures.push((err as Error).message);

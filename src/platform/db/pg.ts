@@ -1,9 +1,23 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './types.js';
 
 // timestamptz as ISO strings and int8 as numbers: the same shapes PGlite gives, so rows look alike
 // whichever engine runs. Our int8 columns are sequence numbers far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+const names = new Map<string, string>();
+
+/** A stable name per SQL text (the same on every connection). */
+function statementName(text: string): string {
+  let n = names.get(text);
+  if (!n) {
+    n = `s${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`;
+    names.set(text, n);
+  }
+  return n;
+}
 
 export interface PgOptions {
   connectionString: string;
@@ -22,11 +36,18 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   // Fail fast with the server's own message when the URL is wrong.
   const probe = await pool.connect();
   probe.release();
-  const listeners: pg.PoolClient[] = [];
+  const committed = new EventEmitter().setMaxListeners(0);
 
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      const r = await c.query(text, params as unknown[] | undefined);
+      // Statements with parameters run as named prepared statements: each connection parses and
+      // plans one once instead of on every call, which is most of PostgreSQL's CPU per statement
+      // for the short queries services run.
+      const r = await c.query(
+        params && params.length > 0
+          ? { name: statementName(text), text, values: params as unknown[] }
+          : { text },
+      );
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
   });
@@ -36,10 +57,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     ...wrap(pool),
     async tx(fn) {
       const client = await pool.connect();
+      const tags = new Set<string>();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn({ ...wrap(client), tag: (name) => tags.add(name) });
         await client.query('COMMIT');
+        for (const t of tags) committed.emit(t);
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -51,22 +74,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     async exec(sql) {
       await pool.query(sql);
     },
-    async listen(channel, onNotify) {
-      // LISTEN needs a connection of its own that stays open.
-      const client = await pool.connect();
-      listeners.push(client);
-      client.on('notification', (n) => {
-        if (n.channel === channel) onNotify(n.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return async () => {
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        listeners.splice(listeners.indexOf(client), 1);
-        client.release();
-      };
+    onCommit(name, listener) {
+      committed.on(name, listener);
+      return () => committed.off(name, listener);
     },
     async close() {
-      for (const c of listeners.splice(0)) c.release();
+      committed.removeAllListeners();
       await pool.end();
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),

@@ -1,4 +1,5 @@
 import { PGlite, types } from '@electric-sql/pglite';
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, QueryResult } from './types.js';
 
@@ -19,19 +20,23 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
   });
+  const committed = new EventEmitter().setMaxListeners(0);
   return {
     engine: 'pglite',
     ...wrap(db),
     // PGlite is one connection: its transaction() queues other work until this one ends.
-    tx: (fn) => db.transaction((t) => fn(wrap(t))),
+    async tx(fn) {
+      const tags = new Set<string>();
+      const result = await db.transaction((t) => fn({ ...wrap(t), tag: (name) => tags.add(name) }));
+      for (const t of tags) committed.emit(t);
+      return result;
+    },
     async exec(sql) {
       await db.exec(sql);
     },
-    async listen(channel, onNotify) {
-      const stop = await db.listen(channel, onNotify);
-      return async () => {
-        if (!db.closed) await stop();
-      };
+    onCommit(name, listener) {
+      committed.on(name, listener);
+      return () => committed.off(name, listener);
     },
     async close() {
       if (!db.closed) await db.close();

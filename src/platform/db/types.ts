@@ -10,6 +10,8 @@ export interface QueryResult<T> {
 
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Inside a transaction: tags it, so `onCommit` listeners hear of it once it has committed. */
+  tag?(name: string): void;
 }
 
 export interface Db extends Queryable {
@@ -18,8 +20,12 @@ export interface Db extends Queryable {
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Runs SQL that may hold several statements (migrations). */
   exec(sql: string): Promise<void>;
-  /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` after each transaction that was tagged with `name` commits. In-process and
+   * free, unlike NOTIFY, whose queue lock makes PostgreSQL commit notifying transactions one at
+   * a time across the whole server.
+   */
+  onCommit(name: string, listener: () => void): () => void;
   close(): Promise<void>;
   /** Connection-pool figures, for health and metrics. */
   stats(): { total: number; idle: number; waiting: number };

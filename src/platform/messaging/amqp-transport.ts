@@ -2,7 +2,13 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Envelope } from '../../contracts/envelope.js';
-import type { Delivery, SubscribeOptions, Subscription, Transport } from './transport.js';
+import {
+  routingKey,
+  type Delivery,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+} from './transport.js';
 
 export interface AmqpOptions {
   url: string;
@@ -99,7 +105,7 @@ export class AmqpTransport implements Transport {
     if (messages.length === 0) return;
     const ch = await this.channel();
     for (const m of messages) {
-      ch.publish(this.names.events, m.type, Buffer.from(JSON.stringify(m)), publishProps(m, 0));
+      ch.publish(this.names.events, routingKey(m), Buffer.from(JSON.stringify(m)), publishProps(m, 0));
     }
     await ch.waitForConfirms();
   }

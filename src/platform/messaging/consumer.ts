@@ -24,11 +24,24 @@ export interface ConsumerOptions {
   /** Delay before retry n (the last one repeats). */
   retryDelaysMs?: readonly number[];
   prefetch?: number;
+  /** Only events of this channel are delivered (default: every channel). */
+  channel?: 'b2c' | 'b2b';
   /** Fault injection: called before each handler, may throw. */
   beforeHandle?: (event: Envelope) => void;
 }
 
 export type Outcome = 'handled' | 'duplicate' | 'retry' | 'dead-lettered' | 'ignored';
+
+interface Pending {
+  d: Delivery;
+  env: Envelope;
+  handler: Handler;
+  resolve(outcome: Outcome): void;
+}
+
+/** Messages per transaction at most, and transactions in flight per consumer instance. */
+const MAX_BATCH = 32;
+const MAX_CONCURRENT_BATCHES = 2;
 
 /**
  * The inbox side of exactly-once effects: the (consumer, message id) row and the handler's
@@ -48,8 +61,9 @@ export class InboxConsumer {
 
   constructor(private readonly o: ConsumerOptions) {}
 
-  get patterns(): EventType[] {
-    return Object.keys(this.o.handlers) as EventType[];
+  /** One binding per handled type, narrowed to the consumer's channel when it has one. */
+  get patterns(): string[] {
+    return Object.keys(this.o.handlers).map((type) => `${type}.${this.o.channel ?? '*'}`);
   }
 
   async start(): Promise<void> {
@@ -63,12 +77,13 @@ export class InboxConsumer {
   }
 
   async onDelivery(d: Delivery): Promise<Outcome> {
-    const outcome = await this.handle(d);
+    const outcome = await this.route(d);
     this.counts[outcome]++;
     return outcome;
   }
 
-  private async handle(d: Delivery): Promise<Outcome> {
+  /** Checks the contract, then queues the message for the next batch. */
+  private async route(d: Delivery): Promise<Outcome> {
     const { db, consumer, logger } = this.o;
     let env: Envelope;
     try {
@@ -85,18 +100,74 @@ export class InboxConsumer {
       await d.ack();
       return 'ignored';
     }
-    try {
-      const fresh = await db.tx(async (q) => {
-        const ins = await q.query(
-          `INSERT INTO inbox (consumer, message_id, type, order_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (consumer, message_id) DO NOTHING`,
-          [consumer, env.id, env.type, env.orderId],
-        );
-        if (ins.rowCount === 0) return false;
-        this.o.beforeHandle?.(env);
-        await handler(env, q);
-        return true;
+    return new Promise<Outcome>((resolve) => {
+      this.pending.push({ d, env, handler, resolve });
+      this.pump();
+    });
+  }
+
+  private readonly pending: Pending[] = [];
+  private activeBatches = 0;
+
+  /**
+   * Messages that arrive while a batch is in its transaction wait and go together in the next
+   * one: under load one BEGIN/COMMIT (and one WAL flush) serves many messages; when idle, each
+   * message still goes at once on its own.
+   */
+  private pump(): void {
+    while (this.activeBatches < MAX_CONCURRENT_BATCHES && this.pending.length > 0) {
+      this.activeBatches++;
+      const batch = this.pending.splice(0, MAX_BATCH);
+      void this.runBatch(batch).finally(() => {
+        this.activeBatches--;
+        this.pump();
       });
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    if (batch.length > 1) {
+      // One lock order for every batch (by order id), so two batches cannot deadlock.
+      batch.sort((x, y) => (x.env.orderId < y.env.orderId ? -1 : x.env.orderId > y.env.orderId ? 1 : 0));
+      try {
+        const fresh = await this.o.db.tx(async (q) => {
+          const results: boolean[] = [];
+          for (const item of batch) results.push(await this.apply(q, item));
+          return results;
+        });
+        await Promise.all(
+          batch.map(async (item, i) => {
+            await item.d.ack();
+            item.resolve(fresh[i] ? 'handled' : 'duplicate');
+          }),
+        );
+        return;
+      } catch {
+        // Something in the batch failed and it all rolled back: handle each message alone, so
+        // only the failing one is retried and the others are not held back.
+      }
+    }
+    for (const item of batch) item.resolve(await this.handleAlone(item).catch(() => 'retry' as const));
+  }
+
+  /** Inbox row and effect, inside the caller's transaction; false for a message seen before. */
+  private async apply(q: Queryable, { env, handler }: Pending): Promise<boolean> {
+    const ins = await q.query(
+      `INSERT INTO inbox (consumer, message_id, type, order_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (consumer, message_id) DO NOTHING`,
+      [this.o.consumer, env.id, env.type, env.orderId],
+    );
+    if (ins.rowCount === 0) return false;
+    this.o.beforeHandle?.(env);
+    await handler(env, q);
+    return true;
+  }
+
+  private async handleAlone(item: Pending): Promise<Outcome> {
+    const { db, consumer, logger } = this.o;
+    const { d, env } = item;
+    try {
+      const fresh = await db.tx((q) => this.apply(q, item));
       await d.ack();
       return fresh ? 'handled' : 'duplicate';
     } catch (err) {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
 import {
+  routingKey,
   topicMatches,
   type Delivery,
   type SubscribeOptions,
@@ -39,7 +40,9 @@ export class EmbeddedTransport implements Transport {
     await this.db.tx(async (q) => {
       for (const m of messages) {
         const consumers = [
-          ...new Set(this.bindings.filter((b) => topicMatches(b.pattern, m.type)).map((b) => b.consumer)),
+          ...new Set(
+            this.bindings.filter((b) => topicMatches(b.pattern, routingKey(m))).map((b) => b.consumer),
+          ),
         ];
         const inserted = await q.query(
           'INSERT INTO broker_messages (id, type, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',

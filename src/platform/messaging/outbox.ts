@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/types.js';
 import { checkPayload, newMessageId, type NewEvent } from './envelope.js';
 
-export const OUTBOX_CHANNEL = 'atelier_outbox';
+/** The commit tag that wakes this process's relay. */
+export const OUTBOX_TAG = 'outbox';
 
 export interface OutboxHeaders {
   occurredAt: string;
@@ -9,20 +10,36 @@ export interface OutboxHeaders {
   traceparent?: string;
 }
 
-/**
- * Writes an event into the outbox inside the caller's transaction, so it is published if and
- * only if the business change commits. The NOTIFY is delivered at commit and wakes the relay.
- */
-export async function appendToOutbox(q: Queryable, source: string, event: NewEvent): Promise<string> {
+/** The outbox INSERT and its parameters; `$${first}` onwards, so callers can prepend a statement. */
+export function outboxInsert(source: string, event: NewEvent, first = 1) {
   checkPayload(event.type, event.payload);
   const id = newMessageId();
   const headers: OutboxHeaders = { occurredAt: new Date().toISOString(), source };
   if (event.traceparent) headers.traceparent = event.traceparent;
-  await q.query(
-    `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)
-     VALUES ($1, 'order', $2, $3, $4, $5)`,
-    [id, event.orderId, event.type, JSON.stringify(event.payload), JSON.stringify(headers)],
-  );
-  await q.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-  return id;
+  const p = (i: number) => `$${first + i}`;
+  return {
+    id,
+    occurredAt: headers.occurredAt,
+    sql: `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)
+          VALUES (${p(0)}, 'order', ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`,
+    params: [
+      id,
+      event.orderId,
+      event.type,
+      JSON.stringify(event.payload),
+      JSON.stringify(headers),
+    ] as unknown[],
+  };
+}
+
+/**
+ * Writes an event into the outbox inside the caller's transaction, so it is published if and
+ * only if the business change commits. The commit wakes this process's relay at once; relays
+ * of other instances find the row on their next poll (they matter only when this one is gone).
+ */
+export async function appendToOutbox(q: Queryable, source: string, event: NewEvent): Promise<string> {
+  const ins = outboxInsert(source, event);
+  await q.query(ins.sql, ins.params);
+  q.tag?.(OUTBOX_TAG);
+  return ins.id;
 }

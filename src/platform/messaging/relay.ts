@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
-import { OUTBOX_CHANNEL, type OutboxHeaders } from './outbox.js';
+import { OUTBOX_TAG, type OutboxHeaders } from './outbox.js';
 import type { Transport } from './transport.js';
 
 export interface RelayOptions {
@@ -11,11 +11,17 @@ export interface RelayOptions {
   /** Unique per relay instance; rows it leases carry this name. */
   owner: string;
   batchSize?: number;
-  /** Fallback poll when no NOTIFY arrives (another instance inserted, or a lease expired). */
+  /** Poll for rows no commit in this process announced (another instance's, or an expired lease). */
   pollMs?: number;
   /** How long a leased batch belongs to this instance before others may take it over. */
   leaseMs?: number;
+  /** Sent rows are kept this long (for inspection), then deleted. */
+  retentionMs?: number;
 }
+
+/** Vacuum after this many published rows, or this often while rows are being published. */
+const VACUUM_EVERY_ROWS = 2000;
+const VACUUM_EVERY_MS = 15_000;
 
 interface OutboxRow {
   seq: number;
@@ -34,16 +40,23 @@ interface OutboxRow {
 export class OutboxRelay {
   private running = false;
   private wake?: () => void;
+  /** Set by a commit that arrived while a batch was in flight, so the loop goes round again. */
+  private dirty = false;
   private loopDone?: Promise<void>;
-  private unlisten?: () => Promise<void>;
+  private unlisten?: () => void;
   private paused = false;
+  private sinceVacuum = 0;
+  private lastVacuum = Date.now();
   published = 0;
 
   constructor(private readonly o: RelayOptions) {}
 
   async start(): Promise<void> {
     this.running = true;
-    this.unlisten = await this.o.db.listen(OUTBOX_CHANNEL, () => this.wake?.());
+    this.unlisten = this.o.db.onCommit(OUTBOX_TAG, () => {
+      this.dirty = true;
+      this.wake?.();
+    });
     this.loopDone = this.loop();
   }
 
@@ -59,17 +72,21 @@ export class OutboxRelay {
     while (this.running) {
       let n = 0;
       try {
+        this.dirty = false;
         n = this.paused ? 0 : await this.relayOnce(batchSize);
         backoff = 0;
+        await this.maintain();
       } catch (err) {
         backoff = Math.min(backoff ? backoff * 2 : 100, 5000);
         this.o.logger.warn({ err, retryInMs: backoff }, 'outbox relay could not publish; rows stay unsent');
       }
-      if (n < batchSize && this.running) await this.sleep(backoff || (this.o.pollMs ?? 500));
+      if (n < batchSize && this.running) await this.sleep(backoff || (this.o.pollMs ?? 500), backoff === 0);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`, or less when a commit wakes it; `soon` skips the wait for a commit already seen. */
+  private sleep(ms: number, soon: boolean): Promise<void> {
+    if (soon && this.dirty && !this.paused) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
@@ -123,7 +140,31 @@ export class OutboxRelay {
       [rows.map((r) => r.id), owner],
     );
     this.published += rows.length;
+    this.sinceVacuum += rows.length;
     return rows.length;
+  }
+
+  /**
+   * Every row is written three times (insert, lease, sent), so the outbox fills with dead
+   * tuples, and the relay's scan of unsent rows walks all of them until a vacuum clears them.
+   * Autovacuum looks at a database once a minute at best, far too rarely for a queue table, so
+   * the relay prunes old sent rows and vacuums the outbox itself after a few thousand rows.
+   */
+  private async maintain(): Promise<void> {
+    const due =
+      this.sinceVacuum >= VACUUM_EVERY_ROWS ||
+      (this.sinceVacuum > 0 && Date.now() - this.lastVacuum > VACUUM_EVERY_MS);
+    if (!due) return;
+    this.sinceVacuum = 0;
+    this.lastVacuum = Date.now();
+    try {
+      await this.o.db.query(`DELETE FROM outbox WHERE sent_at < now() - $1 * interval '1 millisecond'`, [
+        this.o.retentionMs ?? 3_600_000,
+      ]);
+      await this.o.db.query('VACUUM (SKIP_LOCKED) outbox');
+    } catch (err) {
+      this.o.logger.warn({ err }, 'outbox maintenance failed; the relay goes on');
+    }
   }
 
   /** Stops after the batch in flight has been published and marked. */
@@ -131,6 +172,6 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loopDone;
-    await this.unlisten?.();
+    this.unlisten?.();
   }
 }

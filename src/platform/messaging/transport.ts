@@ -16,7 +16,7 @@ export interface Delivery {
 export interface SubscribeOptions {
   /** The consumer's name: one durable queue per consumer, shared by all its instances. */
   consumer: string;
-  /** Topic patterns (`order.#`, `order.*.v1`, or exact types). */
+  /** Topic patterns over routing keys (see routingKey): `order.#`, `order.shipped.v1.*`, `order.*.v1.b2c`. */
   patterns: readonly string[];
   /** How many messages one instance handles at once. */
   prefetch: number;
@@ -38,6 +38,16 @@ export interface Transport {
   /** Puts a message straight on one consumer's queue (dead-letter replay). */
   sendToConsumer(consumer: string, message: Envelope): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The routing key of a message: its type and the order's channel, e.g.
+ * `order.price_calculated.v1.b2c`. Services that only care about one channel (the shop about
+ * b2c, the partner API about b2b) bind to it, so the broker never hands them the others.
+ */
+export function routingKey(m: Envelope): string {
+  const channel = (m.payload as { channel?: unknown } | null)?.channel;
+  return `${m.type}.${typeof channel === 'string' ? channel : 'none'}`;
 }
 
 /** RabbitMQ topic semantics: `*` is one word, `#` is zero or more words. */

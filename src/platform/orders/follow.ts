@@ -1,8 +1,7 @@
 import type { Envelope } from '../../contracts/envelope.js';
 import { EVENTS, type Channel, type EventType, type PriceBreakdown } from '../../contracts/events.js';
-import type { OrderStatus } from '../../contracts/order-status.js';
+import { predecessorsOf } from '../../contracts/order-status.js';
 import type { Handler } from '../messaging/consumer.js';
-import { recordFollowed } from './history.js';
 
 /** The event types a service that only mirrors status (shop, partner-api) listens to. */
 export const FOLLOWED_EVENTS: EventType[] = [
@@ -21,44 +20,49 @@ export const FOLLOWED_EVENTS: EventType[] = [
  * Mirrors another service's status change into this service's `orders` table (which has the
  * shared columns of OrderRow): history row always, status only when it moves forward, plus the
  * facts the event carries (price, tracking number, rejection reason). Orders of another channel,
- * or that this service never had, are not its business and are skipped.
+ * or that this service never had, are not its business and are skipped. One statement, so one
+ * round trip per event: the row lock, the history row and the update.
  */
 export function statusFollower(opts: { table: string; channel: Channel }): Handler {
   return async (event: Envelope, q) => {
     const p = event.payload as {
       channel: Channel;
+      actor: string;
       breakdown?: PriceBreakdown;
       trackingNumber?: string;
       reason?: string;
     };
     if (p.channel !== opts.channel) return;
-    const row = (
-      await q.query<{ status: OrderStatus }>(`SELECT status FROM ${opts.table} WHERE id = $1 FOR UPDATE`, [
-        event.orderId,
-      ])
-    ).rows[0];
-    if (!row) return;
-    const forward = await recordFollowed(q, row.status, event);
     const status = EVENTS[event.type as EventType].status;
+    const stops = event.type === 'order.rejected.v1' || event.type === 'order.cancelled.v1';
     await q.query(
-      `UPDATE ${opts.table} SET
-         status = CASE WHEN $2 THEN $3 ELSE status END,
-         price_minor = COALESCE($4, price_minor),
-         currency = COALESCE($5, currency),
-         breakdown = COALESCE($6, breakdown),
-         tracking_number = COALESCE($7, tracking_number),
-         rejection_reason = COALESCE($8, rejection_reason),
-         updated_at = CASE WHEN $2 THEN now() ELSE updated_at END
-       WHERE id = $1`,
+      `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1 FOR UPDATE),
+       history AS (
+         INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
+         SELECT id, $2, status, $3, $4, $5, $6 FROM cur
+         ON CONFLICT (order_id, status) DO NOTHING)
+       UPDATE ${opts.table} o SET
+         status = CASE WHEN cur.status = ANY($7) THEN $2 ELSE o.status END,
+         price_minor = COALESCE($8, o.price_minor),
+         currency = COALESCE($9, o.currency),
+         breakdown = COALESCE($10, o.breakdown),
+         tracking_number = COALESCE($11, o.tracking_number),
+         rejection_reason = COALESCE($12, o.rejection_reason),
+         updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END
+       FROM cur WHERE o.id = cur.id`,
       [
         event.orderId,
-        forward,
         status,
+        p.actor,
+        event.source,
+        event.occurredAt,
+        event.id,
+        predecessorsOf(status),
         p.breakdown?.total.amountMinor ?? null,
         p.breakdown?.total.currency ?? null,
         p.breakdown ? JSON.stringify(p.breakdown) : null,
         p.trackingNumber ?? null,
-        event.type === 'order.rejected.v1' || event.type === 'order.cancelled.v1' ? (p.reason ?? null) : null,
+        stops ? (p.reason ?? null) : null,
       ],
     );
   };

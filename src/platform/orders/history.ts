@@ -7,7 +7,7 @@ import {
   type ServiceName,
 } from '../../contracts/order-status.js';
 import type { Queryable } from '../db/types.js';
-import { appendToOutbox } from '../messaging/outbox.js';
+import { OUTBOX_TAG, outboxInsert } from '../messaging/outbox.js';
 
 export interface HistoryEntry {
   status: OrderStatus;
@@ -29,21 +29,30 @@ export async function recordTransition<T extends EventType>(
 ): Promise<string> {
   const to = EVENTS[change.type].status;
   if (change.from !== null) assertTransition(change.orderId, change.from, to, service);
-  const occurredAt = new Date().toISOString();
+  const out = outboxInsert(
+    service,
+    { type: change.type, orderId: change.orderId, payload: change.payload },
+    8,
+  );
+  // One round trip for both rows; the history row and the event share the event's timestamp.
   await q.query(
-    `INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `WITH history AS (
+       INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7))
+     ${out.sql}`,
     [
       change.orderId,
       to,
       change.from,
       change.payload.actor,
       service,
-      occurredAt,
+      out.occurredAt,
       JSON.stringify(change.details ?? null),
+      ...out.params,
     ],
   );
-  return appendToOutbox(q, service, { type: change.type, orderId: change.orderId, payload: change.payload });
+  q.tag?.(OUTBOX_TAG);
+  return out.id;
 }
 
 /**
