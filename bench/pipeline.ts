@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseUrl, startCluster } from '../src/cli/cluster.js';
+import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
 import { SERVICE_NAMES } from '../src/cli/services.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
 
@@ -80,12 +80,7 @@ async function main(): Promise<void> {
   });
   const rows: Row[] = [];
   try {
-    const partner = await fetch(`${cluster.urls['partner-api']![0]}/api/partner/admin/partners`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer atelier-admin', 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const { apiKey } = (await partner.json()) as { apiKey: string };
+    const apiKey = await issuePartnerKey(cluster, 'bench');
     for (const rate of RATES) {
       const orders = rate * SECONDS;
       console.error(`rate ${rate}/s: ${orders} orders …`);
@@ -94,12 +89,7 @@ async function main(): Promise<void> {
         orders,
         rate,
         baseUrl: '',
-        urls: {
-          shop: cluster.urls.shop!.join(','),
-          partner: cluster.urls['partner-api']!.join(','),
-          crm: cluster.urls.crm!.join(','),
-          mes: cluster.urls.mes!.join(','),
-        },
+        urls: cluster.simulateUrls,
         deadlineSeconds: 60,
         operators: 0,
         partnerKey: apiKey,

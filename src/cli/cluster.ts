@@ -23,6 +23,8 @@ export interface ClusterOptions {
 
 export interface Cluster {
   urls: Record<string, string[]>;
+  /** The simulator's per-service URL lists (comma-separated instances). */
+  simulateUrls: { shop: string; partner: string; crm: string; mes: string };
   processes: { service: string; url: string; child: ChildProcess }[];
   stop(): Promise<void>;
 }
@@ -116,5 +118,28 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     await stop();
     throw err;
   }
-  return { urls, processes, stop };
+  const list = (svc: string) => (urls[svc] ?? []).join(',');
+  return {
+    urls,
+    simulateUrls: { shop: list('shop'), partner: list('partner-api'), crm: list('crm'), mes: list('mes') },
+    processes,
+    stop,
+  };
+}
+
+/** Registers a partner through the administrator endpoint and returns its new API key. */
+export async function issuePartnerKey(
+  cluster: Cluster,
+  name: string,
+  adminToken = 'atelier-admin',
+): Promise<string> {
+  const res = await fetch(`${cluster.urls['partner-api']?.[0]}/api/partner/admin/partners`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  const body = (await res.json()) as { apiKey?: string; message?: string };
+  if (res.status !== 201 || !body.apiKey)
+    throw new Error(`could not register partner ${name}: ${res.status} ${body.message}`);
+  return body.apiKey;
 }

@@ -197,9 +197,9 @@ async function main(argv: string[]): Promise<number> {
       console.log('Atelier distributed mode is running:');
       for (const p of cluster.processes)
         console.log(`  ${p.service.padEnd(12)} pid ${p.child.pid}  ${p.url}`);
-      const arg = (svc: string) => cluster.urls[svc]?.join(',') ?? '';
+      const u = cluster.simulateUrls;
       console.log(
-        `Drive it: atelier simulate --shop-url ${arg('shop')} --partner-url ${arg('partner-api')} --crm-url ${arg('crm')} --mes-url ${arg('mes')}`,
+        `Drive it: atelier simulate --shop-url ${u.shop} --partner-url ${u.partner} --crm-url ${u.crm} --mes-url ${u.mes} --partner-key <key from POST /api/partner/admin/partners>`,
       );
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [() => cluster.stop()]);
       return new Promise(() => undefined);

@@ -1,7 +1,8 @@
 import type { Envelope } from '../contracts/envelope.js';
-import { EVENTS, type EventPayload, type EventType } from '../contracts/events.js';
+import type { EventPayload, EventType } from '../contracts/events.js';
 import type { Queryable } from '../platform/db/types.js';
 import { NotYetError, type Handler } from '../platform/messaging/consumer.js';
+import { statusFollower } from '../platform/orders/follow.js';
 import { recordFollowed, recordTransition } from '../platform/orders/history.js';
 import { autoApprovalRule, type ApprovalRules } from './domain/approval.js';
 import * as store from './store.js';
@@ -81,17 +82,11 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
   };
 
   /** Status set by another service (MES stages, a rejection, a cancellation): mirror it. */
-  const follow: Handler = async (event, q) => {
-    const row = await known(q, event);
-    if (!(await recordFollowed(q, row.status, event))) return;
-    const p = event.payload as { trackingNumber?: string; reason?: string };
-    await store.update(q, row.id, {
-      status: EVENTS[event.type as EventType].status,
-      awaiting_approval: false,
-      tracking_number: p.trackingNumber ?? row.tracking_number ?? null,
-      rejection_reason: p.reason ?? row.rejection_reason ?? null,
-    });
-  };
+  const follow = statusFollower({
+    table: 'orders',
+    requireKnown: true,
+    alsoOnForward: { awaiting_approval: 'false' },
+  });
 
   return {
     'order.submitted.v1': submitted,

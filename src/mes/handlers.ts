@@ -1,20 +1,10 @@
-import type { Envelope } from '../contracts/envelope.js';
-import { EVENTS, type EventPayload, type EventType } from '../contracts/events.js';
-import type { Queryable } from '../platform/db/types.js';
-import { NotYetError, type Handler } from '../platform/messaging/consumer.js';
+import type { EventPayload, EventType } from '../contracts/events.js';
+import type { Handler } from '../platform/messaging/consumer.js';
+import { statusFollower } from '../platform/orders/follow.js';
 import { recordFollowed, recordTransition } from '../platform/orders/history.js';
 import type { FileStorage } from '../platform/storage/file-storage.js';
 import { priceOrder } from './price-order.js';
 import * as store from './store.js';
-
-async function known(q: Queryable, event: Envelope) {
-  const row = await store.getOrder(q, event.orderId, true);
-  if (!row)
-    throw new NotYetError(
-      `order ${event.orderId} not in the MES yet (${event.type} arrived before order.submitted)`,
-    );
-  return row;
-}
 
 export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Handler>> {
   const submitted: Handler = async (event, q) => {
@@ -73,21 +63,14 @@ export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Han
   };
 
   /** Approval (from the CRM) puts the order in the production queue; its time orders the queue. */
-  const approved: Handler = async (event, q) => {
-    const row = await known(q, event);
-    if (!(await recordFollowed(q, row.status, event))) return;
-    await store.update(q, row.id, { status: 'MANUFACTURING_APPROVED', approved_at: event.occurredAt });
-  };
+  const approved = statusFollower({
+    table: 'production_orders',
+    requireKnown: true,
+    alsoOnForward: { approved_at: '$5' },
+  });
 
   /** A status the MES does not set but mirrors so its view stays current. */
-  const stopped: Handler = async (event, q) => {
-    const row = await known(q, event);
-    if (!(await recordFollowed(q, row.status, event))) return;
-    await store.update(q, row.id, {
-      status: EVENTS[event.type as EventType].status,
-      rejection_reason: (event.payload as { reason?: string }).reason ?? null,
-    });
-  };
+  const stopped = statusFollower({ table: 'production_orders', requireKnown: true });
 
   return {
     'order.submitted.v1': submitted,

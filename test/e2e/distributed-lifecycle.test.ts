@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import { startCluster } from '../../src/cli/cluster.js';
+import { issuePartnerKey, startCluster } from '../../src/cli/cluster.js';
 import { SERVICE_NAMES } from '../../src/cli/services.js';
 import { runSimulation } from '../../src/cli/simulate/run.js';
 import { deleteNamespace } from '../support/messaging.js';
@@ -40,25 +40,12 @@ test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and d
     },
   });
   try {
-    const partnerUrl = cluster.urls['partner-api']![0]!;
-    const created = await fetch(`${partnerUrl}/api/partner/admin/partners`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer atelier-admin', 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Distributed test partner' }),
-    });
-    assert.equal(created.status, 201);
-    const { apiKey } = (await created.json()) as { apiKey: string };
-
+    const apiKey = await issuePartnerKey(cluster, 'Distributed test partner');
     const summary = await runSimulation({
       orders: 300,
       rate: 60,
       baseUrl: '',
-      urls: {
-        shop: cluster.urls.shop!.join(','),
-        partner: partnerUrl,
-        crm: cluster.urls.crm!.join(','),
-        mes: cluster.urls.mes!.join(','),
-      },
+      urls: cluster.simulateUrls,
       deadlineSeconds: 120,
       operators: 4,
       partnerKey: apiKey,

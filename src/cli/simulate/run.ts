@@ -65,6 +65,8 @@ export async function runSimulation(o: SimulationOptions) {
   const api = new ApiClient();
   // A ring (small, auto-approved) and a pendant (heavier platinum, waits for the seller).
   const models = [torusStl(9, 1.2, 48, 16), torusStl(8.5, 1.0, 32, 12), sphereStl(8, 24)];
+  // Encoded once: the load generator shares the machine and should not spend it re-encoding.
+  const models64 = models.map((m) => m.toString('base64'));
   const partnerAuth = { authorization: `Bearer ${o.partnerKey}` };
   const placed: Placed[] = [];
   const failures: string[] = [];
@@ -81,12 +83,11 @@ export async function runSimulation(o: SimulationOptions) {
           : 'shop-catalog';
     try {
       if (via === 'partner') {
-        const model = models[i % models.length] as Buffer;
         const body = {
           reference: `SIM-${i}`,
           alloy: i % 7 === 0 ? 'platinum-950' : 'gold-585',
           customer,
-          model: { filename: `model-${i}.stl`, contentBase64: model.toString('base64') },
+          model: { filename: `model-${i}.stl`, contentBase64: models64[i % models.length] as string },
         };
         const key = randomUUID();
         const r = await api.call<OrderBody>('POST', `${urls.partner}/v1/orders`, body, {

@@ -65,7 +65,9 @@ export class AmqpTransport implements Transport {
   }
 
   private async connect(): Promise<void> {
-    const conn = await amqp.connect(this.opts.url);
+    // Nagle's algorithm is on in amqplib by default: small frames (publishes, acks) then wait
+    // for the peer's delayed ACK, adding tens of milliseconds to every hop.
+    const conn = await amqp.connect(this.opts.url, { noDelay: true });
     conn.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ connection error'));
     conn.on('close', () => this.onConnectionLost(conn));
     const pub = await conn.createConfirmChannel();

@@ -1,7 +1,7 @@
 import type { Envelope } from '../../contracts/envelope.js';
 import { EVENTS, type Channel, type EventType, type PriceBreakdown } from '../../contracts/events.js';
 import { predecessorsOf } from '../../contracts/order-status.js';
-import type { Handler } from '../messaging/consumer.js';
+import { NotYetError, type Handler } from '../messaging/consumer.js';
 
 /** The event types a service that only mirrors status (shop, partner-api) listens to. */
 export const FOLLOWED_EVENTS: EventType[] = [
@@ -16,27 +16,36 @@ export const FOLLOWED_EVENTS: EventType[] = [
   'order.cancelled.v1',
 ];
 
+export interface FollowerOptions {
+  /** The table holding this service's copy of the order (with the shared OrderRow columns). */
+  table: string;
+  /** Only orders of this channel are this service's business; others are skipped. */
+  channel?: Channel;
+  /**
+   * The service must already know the order (it learns of every order from order.submitted):
+   * an event that overtook it is retried instead of skipped.
+   */
+  requireKnown?: boolean;
+  /**
+   * More columns to set when the status moves forward: column → SQL expression, which may use
+   * $5, the event's occurred-at time (e.g. `{ approved_at: '$5' }`). Constant strings only.
+   */
+  alsoOnForward?: Record<string, string>;
+}
+
 /**
- * Mirrors another service's status change into this service's `orders` table (which has the
- * shared columns of OrderRow): history row always, status only when it moves forward, plus the
- * facts the event carries (price, tracking number, rejection reason). Orders of another channel,
- * or that this service never had, are not its business and are skipped. One statement, so one
- * round trip per event: the row lock, the history row and the update.
+ * Mirrors another service's status change into this service's copy of the order: history row
+ * always, status only when it moves forward, plus the facts the event carries (price, tracking
+ * number, rejection reason). One statement, so one round trip per event: the row lock, the
+ * history row and the update.
  */
-export function statusFollower(opts: { table: string; channel: Channel }): Handler {
-  return async (event: Envelope, q) => {
-    const p = event.payload as {
-      channel: Channel;
-      actor: string;
-      breakdown?: PriceBreakdown;
-      trackingNumber?: string;
-      reason?: string;
-    };
-    if (p.channel !== opts.channel) return;
-    const status = EVENTS[event.type as EventType].status;
-    const stops = event.type === 'order.rejected.v1' || event.type === 'order.cancelled.v1';
-    await q.query(
-      `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1 FOR UPDATE),
+export function statusFollower(opts: FollowerOptions): Handler {
+  const extra = Object.entries(opts.alsoOnForward ?? {})
+    .map(
+      ([col, expr]) => `,\n         ${col} = CASE WHEN cur.status = ANY($7) THEN ${expr} ELSE o.${col} END`,
+    )
+    .join('');
+  const sql = `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1 FOR UPDATE),
        history AS (
          INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
          SELECT id, $2, status, $3, $4, $5, $6 FROM cur
@@ -48,22 +57,37 @@ export function statusFollower(opts: { table: string; channel: Channel }): Handl
          breakdown = COALESCE($10, o.breakdown),
          tracking_number = COALESCE($11, o.tracking_number),
          rejection_reason = COALESCE($12, o.rejection_reason),
-         updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END
-       FROM cur WHERE o.id = cur.id`,
-      [
-        event.orderId,
-        status,
-        p.actor,
-        event.source,
-        event.occurredAt,
-        event.id,
-        predecessorsOf(status),
-        p.breakdown?.total.amountMinor ?? null,
-        p.breakdown?.total.currency ?? null,
-        p.breakdown ? JSON.stringify(p.breakdown) : null,
-        p.trackingNumber ?? null,
-        stops ? (p.reason ?? null) : null,
-      ],
-    );
+         updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END${extra}
+       FROM cur WHERE o.id = cur.id`;
+  return async (event: Envelope, q) => {
+    const p = event.payload as {
+      channel: Channel;
+      actor: string;
+      breakdown?: PriceBreakdown;
+      trackingNumber?: string;
+      reason?: string;
+    };
+    if (opts.channel && p.channel !== opts.channel) return;
+    const status = EVENTS[event.type as EventType].status;
+    const stops = event.type === 'order.rejected.v1' || event.type === 'order.cancelled.v1';
+    const r = await q.query(sql, [
+      event.orderId,
+      status,
+      p.actor,
+      event.source,
+      event.occurredAt,
+      event.id,
+      predecessorsOf(status),
+      p.breakdown?.total.amountMinor ?? null,
+      p.breakdown?.total.currency ?? null,
+      p.breakdown ? JSON.stringify(p.breakdown) : null,
+      p.trackingNumber ?? null,
+      stops ? (p.reason ?? null) : null,
+    ]);
+    if (r.rowCount === 0 && opts.requireKnown) {
+      throw new NotYetError(
+        `order ${event.orderId} not known here yet (${event.type} arrived before order.submitted)`,
+      );
+    }
   };
 }
