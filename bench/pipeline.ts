@@ -66,16 +66,18 @@ async function relayFigures(prefix: string, since: Date): Promise<{ perSecond: n
   for (const s of SERVICE_NAMES) {
     const c = new pg.Client({ connectionString: databaseUrl(PG, `${prefix}_${s.replace(/-/g, '_')}`) });
     await c.connect();
-    const r = await c.query<{ created: Date; sent: Date }>(
+    const r = await c.query<{ created: string; sent: string }>(
       'SELECT created_at AS created, sent_at AS sent FROM outbox WHERE created_at >= $1 AND sent_at IS NOT NULL',
       [since],
     );
     await c.end();
     for (const row of r.rows) {
       count++;
-      first = Math.min(first, row.created.getTime());
-      last = Math.max(last, row.sent.getTime());
-      lags.push(row.sent.getTime() - row.created.getTime());
+      const created = Date.parse(row.created);
+      const sent = Date.parse(row.sent);
+      first = Math.min(first, created);
+      last = Math.max(last, sent);
+      lags.push(sent - created);
     }
   }
   lags.sort((a, b) => a - b);

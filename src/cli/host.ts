@@ -47,40 +47,50 @@ export async function startHost(opts: {
   const app = createHttpServer({ logger });
   const dbs: Db[] = [];
   const services: RunningService[] = [];
-  const instanceId = randomUUID().slice(0, 8);
-  // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
-  // do it for every service at once.
-  dbs.push(...(await Promise.all(opts.defs.map((def) => openServiceDb(def.name, config, mode, opts.env)))));
-  for (const [i, def] of opts.defs.entries()) {
-    const db = dbs[i] as Db;
-    const log = logger.child({ service: def.name });
-    services.push(
-      await startService(def, { name: def.name, db, config, logger: log, storage, transport }, app, {
-        instanceId,
-        seed: opts.seed ?? false,
-      }),
-    );
+  // Shutdown in order: stop taking requests, let consumers drain and relays finish their batch,
+  // then close connections. Also used when a start fails half-way (a migration error, the port
+  // in use), so nothing opened is left behind. A failing step is logged and the rest still run.
+  const closeAll = async () => {
+    const step = (what: string, p: Promise<unknown> | undefined) =>
+      Promise.resolve(p).catch((err: unknown) => logger.warn({ err }, `shutdown: ${what} failed`));
+    await step('closing the HTTP server', app.close());
+    for (const s of services) await step(`stopping ${s.def.name}`, s.stop());
+    await step('closing the transport', transport.close());
+    await step('closing storage', storage.close?.());
+    for (const db of dbs) await step('closing a database', db.close());
+    await step('closing the broker database', brokerDb?.close());
+  };
+  try {
+    const instanceId = randomUUID().slice(0, 8);
+    // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
+    // do it for every service at once.
+    dbs.push(...(await Promise.all(opts.defs.map((def) => openServiceDb(def.name, config, mode, opts.env)))));
+    for (const [i, def] of opts.defs.entries()) {
+      const db = dbs[i] as Db;
+      const log = logger.child({ service: def.name });
+      services.push(
+        await startService(def, { name: def.name, db, config, logger: log, storage, transport }, app, {
+          instanceId,
+          seed: opts.seed ?? false,
+        }),
+      );
+    }
+    if (opts.web) {
+      const root = join(packageRoot(), 'web', 'dist');
+      if (existsSync(root)) await app.register(fastifyStatic, { root, wildcard: false });
+      else logger.warn({ root }, 'web app not built: run `npm run build` to serve it');
+    }
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (err) {
+    await closeAll();
+    throw err;
   }
-  if (opts.web) {
-    const root = join(packageRoot(), 'web', 'dist');
-    if (existsSync(root)) await app.register(fastifyStatic, { root, wildcard: false });
-    else logger.warn({ root }, 'web app not built: run `npm run build` to serve it');
-  }
-  await app.listen({ host: config.HOST, port: config.PORT });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
 
   let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      await app.close(); // stop taking requests, finish those in flight
-      for (const s of services) await s.stop(); // consumers drain, relays publish what is committed
-      await transport.close();
-      await storage.close?.();
-      for (const db of dbs) await db.close();
-      await brokerDb?.close();
-    })());
+  const stop = () => (stopped ??= closeAll());
   if (opts.handleSignals) onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [stop]);
   return { app, services, url, stop };
 }

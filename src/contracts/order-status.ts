@@ -45,20 +45,19 @@ const TRANSITIONS: Readonly<Record<OrderStatus, readonly Transition[]>> = {
     { to: 'SUBMITTED', by: ['shop'] },
     { to: 'CANCELLED', by: ['shop'] },
   ],
+  // Once submitted, only the CRM cancels: it also decides approval, so a cancellation and an
+  // approval can never cross. Once approved, production decides; nobody cancels.
   SUBMITTED: [
     { to: 'PRICE_CALCULATED', by: ['mes'] },
     { to: 'REJECTED', by: ['mes', 'crm'] },
-    { to: 'CANCELLED', by: ['shop', 'partner-api', 'crm'] },
+    { to: 'CANCELLED', by: ['crm'] },
   ],
   PRICE_CALCULATED: [
     { to: 'MANUFACTURING_APPROVED', by: ['crm'] },
     { to: 'REJECTED', by: ['crm'] },
-    { to: 'CANCELLED', by: ['shop', 'partner-api', 'crm'] },
-  ],
-  MANUFACTURING_APPROVED: [
-    { to: 'MANUFACTURING_STARTED', by: ['mes'] },
     { to: 'CANCELLED', by: ['crm'] },
   ],
+  MANUFACTURING_APPROVED: [{ to: 'MANUFACTURING_STARTED', by: ['mes'] }],
   MANUFACTURING_STARTED: [{ to: 'MANUFACTURING_COMPLETED', by: ['mes'] }],
   MANUFACTURING_COMPLETED: [{ to: 'PACKAGING', by: ['mes'] }],
   PACKAGING: [{ to: 'SHIPPED', by: ['mes'] }],

@@ -155,8 +155,53 @@ export function crmRoutes(ctx: ServiceContext, rules: ApprovalRules) {
         }),
     );
 
-    const close = async (q: Queryable, row: store.CrmRow, actor: string, how: 'carrier' | 'manual') => {
+    r.post(
+      '/orders/:id/cancel',
+      {
+        schema: {
+          tags: ['approval'],
+          summary: 'Cancel a submitted order before it is approved for manufacturing (CANCELLED)',
+          params: IdParams,
+          body: Type.Object(
+            { seller: Seller, reason: Type.String({ minLength: 1, maxLength: 1000 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: OrderView, ...errors(400, 404, 409) },
+        },
+      },
+      async (req) =>
+        db.tx(async (q) => {
+          const row = await locked(q, req.params.id);
+          await recordTransition(q, 'crm', {
+            orderId: row.id,
+            from: row.status,
+            type: 'order.cancelled.v1',
+            payload: {
+              orderId: row.id,
+              orderNumber: row.number,
+              channel: row.channel,
+              actor: `seller:${req.body.seller}`,
+              reason: req.body.reason,
+            },
+          });
+          const updated = await store.update(q, row.id, {
+            status: 'CANCELLED',
+            awaiting_approval: false,
+            rejection_reason: req.body.reason,
+          });
+          return view(updated, q);
+        }),
+    );
+
+    const close = async (
+      q: Queryable,
+      row: store.CrmRow,
+      actor: string,
+      how: 'carrier' | 'manual',
+      deliveredAt?: string,
+    ) => {
       await recordTransition(q, 'crm', {
+        ...(deliveredAt ? { details: { deliveredAt } } : {}),
         orderId: row.id,
         from: row.status,
         type: 'order.closed.v1',
@@ -203,7 +248,7 @@ export function crmRoutes(ctx: ServiceContext, rules: ApprovalRules) {
           const row = await store.byTrackingNumber(q, req.body.trackingNumber);
           if (!row) throw new UnknownShipmentError(req.body.trackingNumber);
           if (row.status === 'CLOSED') return view(row, q);
-          return close(q, row, 'carrier', 'carrier');
+          return close(q, row, 'carrier', 'carrier', req.body.deliveredAt);
         });
       },
     );

@@ -6,7 +6,7 @@ import type { FileStorage } from '../platform/storage/file-storage.js';
 import { priceOrder } from './price-order.js';
 import * as store from './store.js';
 
-export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Handler>> {
+export function mesHandlers(storage: FileStorage, currency: string): Partial<Record<EventType, Handler>> {
   const submitted: Handler = async (event, q) => {
     const p = event.payload as EventPayload<'order.submitted.v1'>;
     const ins = await q.query(
@@ -35,7 +35,7 @@ export function mesHandlers(storage: FileStorage): Partial<Record<EventType, Han
       channel: p.channel,
       actor: 'mes:pricing',
     };
-    const outcome = await priceOrder(storage, p);
+    const outcome = await priceOrder(storage, p, currency);
     if ('rejected' in outcome) {
       await recordTransition(q, 'mes', {
         orderId: event.orderId,

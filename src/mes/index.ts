@@ -11,6 +11,6 @@ export const mes: ServiceDefinition = {
   prefix: '/api/mes',
   migrations: new URL('./migrations/', import.meta.url),
   async create(ctx) {
-    return { routes: mesRoutes(ctx), handlers: mesHandlers(ctx.storage) };
+    return { routes: mesRoutes(ctx), handlers: mesHandlers(ctx.storage, ctx.config.CURRENCY) };
   },
 };

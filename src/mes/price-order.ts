@@ -15,6 +15,7 @@ export type PriceOutcome = { breakdown: PriceBreakdown; ms: number } | { rejecte
 export async function priceOrder(
   storage: FileStorage,
   p: EventPayload<'order.submitted.v1'>,
+  currency: string,
 ): Promise<PriceOutcome> {
   const started = performance.now();
   try {
@@ -28,7 +29,7 @@ export async function priceOrder(
     if (!p.modelKey) return { rejected: 'custom order without a 3D model' };
     const bytes = await storage.get(p.modelKey);
     const analysis = analyzeMesh(parseStl(bytes));
-    const breakdown = priceFromMesh(analysis, p.alloy, p.quantity);
+    const breakdown = priceFromMesh(analysis, p.alloy, p.quantity, { currency });
     return { breakdown, ms: performance.now() - started };
   } catch (err) {
     const code = (err as { code?: string }).code;

@@ -16,6 +16,7 @@ import { bearerToken, requireToken } from '../platform/http/auth.js';
 import { OrderNotFoundError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import {
   IdempotencyKeyRequiredError,
@@ -60,7 +61,7 @@ export function partnerRoutes(ctx: ServiceContext) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
     const { db } = ctx;
-    const view = async (row: OrderRow) => toOrderView(row, await readHistory(db, row.id));
+    const view = async (row: OrderRow, q: Queryable = db) => toOrderView(row, await readHistory(q, row.id));
 
     const authenticate = async (req: FastifyRequest) => {
       const key = bearerToken(req);
@@ -143,13 +144,13 @@ export function partnerRoutes(ctx: ServiceContext) {
               reference: b.reference ?? null,
             },
           });
-          return row;
+          return view(row, q);
         });
-        if (!created) {
-          const raced = await replay(partner.id, key, hash);
-          if (raced) return reply.status(200).send(raced);
-        }
-        return reply.status(201).send(await view(created as OrderRow));
+        if (created) return reply.status(201).send(created);
+        // Another request with this key won the race while this one was being prepared.
+        const raced = await replay(partner.id, key, hash);
+        if (!raced) throw new Error(`Idempotency-Key ${key} was claimed but its order is missing`);
+        return reply.status(200).send(raced);
       },
     );
 

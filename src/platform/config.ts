@@ -118,7 +118,8 @@ export const VARIABLES = {
     kind: 'int',
     default: '500',
     min: 10,
-    description: 'Relay poll interval when no NOTIFY wakes it.',
+    description:
+      'How often a relay looks for outbox rows its own process did not announce (another instance’s, or an expired lease).',
   },
   SHUTDOWN_TIMEOUT_MS: {
     kind: 'int',

@@ -72,8 +72,8 @@ export async function openTransport(
     throw new Error(
       'Distributed mode needs a broker: set AMQP_URL (RabbitMQ) or BROKER_DATABASE_URL (PostgreSQL).',
     );
-  await migrate(brokerDb, [BROKER_MIGRATIONS]);
-  const t = new EmbeddedTransport(brokerDb);
+  await migrate(brokerDb, [{ label: 'broker', dir: BROKER_MIGRATIONS }]);
+  const t = new EmbeddedTransport(brokerDb, { logger });
   await t.start();
   return { transport: t, brokerDb };
 }

@@ -31,7 +31,6 @@ export interface ServiceParts {
   channel?: 'b2c' | 'b2b';
   /** Demo data for embedded mode; must be idempotent. */
   seed?(): Promise<void>;
-  stop?(): Promise<void>;
 }
 
 export interface ServiceDefinition {
@@ -48,7 +47,10 @@ export interface ServiceDefinition {
 export const PLATFORM_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
 export async function migrateService(def: ServiceDefinition, db: Db): Promise<string[]> {
-  return migrate(db, [fileURLToPath(PLATFORM_MIGRATIONS), fileURLToPath(def.migrations)]);
+  return migrate(db, [
+    { label: 'platform', dir: fileURLToPath(PLATFORM_MIGRATIONS) },
+    { label: def.name, dir: fileURLToPath(def.migrations) },
+  ]);
 }
 
 export interface RunningService {
@@ -56,7 +58,7 @@ export interface RunningService {
   ctx: ServiceContext;
   relay: OutboxRelay;
   consumer: InboxConsumer;
-  /** Stops taking messages, finishes the ones in flight, publishes what is committed. */
+  /** Stops taking messages and finishes the ones in flight; the relay finishes its batch. */
   stop(): Promise<void>;
 }
 
@@ -123,7 +125,6 @@ export async function startService(
     async stop() {
       await consumer.stop();
       await relay.stop();
-      await parts.stop?.();
     },
   };
 }

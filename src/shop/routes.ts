@@ -93,7 +93,7 @@ export function shopRoutes(ctx: ServiceContext) {
       (_req, body, done) => done(null, body),
     );
 
-    const view = async (row: OrderRow) => toOrderView(row, await readHistory(db, row.id));
+    const view = async (row: OrderRow, q: Queryable = db) => toOrderView(row, await readHistory(q, row.id));
 
     // The catalog changes rarely and is read on every catalog order: keep it for a few seconds.
     let cachedCatalog: { at: number; items: Promise<store.CatalogItem[]> } | undefined;
@@ -170,6 +170,10 @@ export function shopRoutes(ctx: ServiceContext) {
           if (!item) throw new CatalogItemNotFoundError(b.catalogSku);
           alloy = item.alloy as AlloyId;
           listPrice = item.price;
+        } else if (b.submit) {
+          throw new FieldRequiredError(
+            'A custom order cannot be submitted when it is created: create it, PUT its STL model to /api/shop/orders/<id>/model, then POST /api/shop/orders/<id>/submit.',
+          );
         } else if (!alloy) {
           throw new FieldRequiredError(
             `A custom order needs alloy: one of ${ALLOYS.map((a) => a.id).join(', ')}.`,
@@ -199,9 +203,9 @@ export function shopRoutes(ctx: ServiceContext) {
               kind: b.kind,
             },
           });
-          return b.submit ? submit(q, created) : created;
+          return view(b.submit ? await submit(q, created) : created, q);
         });
-        return reply.status(201).send(await view(row));
+        return reply.status(201).send(row);
       },
     );
 
@@ -248,8 +252,12 @@ export function shopRoutes(ctx: ServiceContext) {
         const row = await db.tx(async (q) => {
           const o = await store.getOrder(q, id, true);
           if (!o) throw new OrderNotFoundError(id);
-          if (o.status === 'FILE_UPLOADED')
-            return store.setStatus(q, id, o.status, { modelKey: key, modelSize: bytes.length });
+          if (o.status === 'FILE_UPLOADED') {
+            return view(
+              await store.setStatus(q, id, o.status, { modelKey: key, modelSize: bytes.length }),
+              q,
+            );
+          }
           await recordTransition(q, 'shop', {
             orderId: id,
             from: o.status,
@@ -264,9 +272,12 @@ export function shopRoutes(ctx: ServiceContext) {
             },
             details: { triangles: mesh.triangleCount, format: mesh.format },
           });
-          return store.setStatus(q, id, 'FILE_UPLOADED', { modelKey: key, modelSize: bytes.length });
+          return view(
+            await store.setStatus(q, id, 'FILE_UPLOADED', { modelKey: key, modelSize: bytes.length }),
+            q,
+          );
         });
-        return view(row);
+        return row;
       },
     );
 
@@ -285,9 +296,9 @@ export function shopRoutes(ctx: ServiceContext) {
         const row = await db.tx(async (q) => {
           const o = await store.getOrder(q, id, true);
           if (!o) throw new OrderNotFoundError(id);
-          return submit(q, o);
+          return view(await submit(q, o), q);
         });
-        return view(row);
+        return row;
       },
     );
 
@@ -296,7 +307,7 @@ export function shopRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['orders'],
-          summary: 'Cancel an order that is not yet approved for manufacturing (CANCELLED)',
+          summary: 'Cancel an order before it is submitted (CANCELLED); after that, ask the seller (CRM)',
           params: IdParams,
           body: Type.Object(
             { reason: Type.String({ minLength: 1, maxLength: 500 }) },
@@ -322,9 +333,9 @@ export function shopRoutes(ctx: ServiceContext) {
               reason: req.body.reason,
             },
           });
-          return store.setStatus(q, id, 'CANCELLED');
+          return view(await store.setStatus(q, id, 'CANCELLED'), q);
         });
-        return view(row);
+        return row;
       },
     );
 

@@ -350,6 +350,51 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
     });
   });
 
+  describe('cancelling after submission', () => {
+    test('the shop refuses it: from then on the CRM decides', async () => {
+      const o = await shopOrder({
+        kind: 'catalog',
+        catalogSku: 'RING-TORUS-585',
+        customer: CUSTOMER,
+        submit: true,
+      });
+      assertError(
+        await api('POST', `/api/shop/orders/${o.id}/cancel`, { json: { reason: 'changed my mind' } }),
+        409,
+        'ORDER_ILLEGAL_TRANSITION',
+        'The shop service does not own',
+      );
+    });
+
+    test('the CRM cancels an order waiting for approval, and every service follows', async () => {
+      const o = await shopOrder({ kind: 'custom', alloy: 'gold-585', customer: CUSTOMER });
+      await api('PUT', `/api/shop/orders/${o.id}/model`, {
+        raw: cubeStl(30),
+        headers: { 'content-type': 'model/stl' },
+      });
+      await api('POST', `/api/shop/orders/${o.id}/submit`);
+      await reach('crm', o.id, 'PRICE_CALCULATED');
+      const r = await api<Order>('POST', `/api/crm/orders/${o.id}/cancel`, {
+        json: { seller: 'Sam', reason: 'customer called' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.status, 'CANCELLED');
+      await reach('shop', o.id, 'CANCELLED');
+      await reach('mes', o.id, 'CANCELLED');
+      assertError(await mes(o.id, 'claim', 'ivan'), 409, 'ORDER_NOT_IN_QUEUE', 'CANCELLED');
+    });
+
+    test('nobody cancels an order approved for manufacturing', async () => {
+      assertError(
+        await api('POST', `/api/crm/orders/${made.id}/cancel`, {
+          json: { seller: 'Sam', reason: 'too late' },
+        }),
+        409,
+        'ORDER_ILLEGAL_TRANSITION',
+      );
+    });
+  });
+
   describe('every service', () => {
     const lists = ['/api/shop/orders', '/api/crm/orders', '/api/mes/orders', '/api/mes/queue'];
 

@@ -20,7 +20,7 @@ export const RETRY_TIERS = [50, 100, 200];
 export async function serviceDb(label: string): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const t = await createTestDatabase(label);
   const db = await openPg({ connectionString: t.url, max: 8 });
-  await migrate(db, [fileURLToPath(PLATFORM_MIGRATIONS)]);
+  await migrate(db, [{ label: 'platform', dir: fileURLToPath(PLATFORM_MIGRATIONS) }]);
   await db.query('CREATE TABLE test_effects (order_id uuid NOT NULL, message_id uuid NOT NULL)');
   return {
     db,
@@ -43,7 +43,12 @@ export async function amqpTransport(): Promise<AmqpTransport> {
 export async function embeddedTransport(): Promise<{ transport: EmbeddedTransport; drop(): Promise<void> }> {
   const t = await createTestDatabase('broker');
   const db = await openPg({ connectionString: t.url, max: 4 });
-  await migrate(db, [fileURLToPath(new URL('../../src/platform/migrations/broker/', import.meta.url))]);
+  await migrate(db, [
+    {
+      label: 'broker',
+      dir: fileURLToPath(new URL('../../src/platform/migrations/broker/', import.meta.url)),
+    },
+  ]);
   const transport = new EmbeddedTransport(db, { pollMs: 50, leaseMs: 2000, maxRedeliveries: 5 });
   await transport.start();
   return {

@@ -42,6 +42,7 @@ export class Staff {
   closedByCarrier = new Set<string>();
   approvals = 0;
   claims = 0;
+  errors = 0;
 
   constructor(
     private readonly api: ApiClient,
@@ -51,10 +52,24 @@ export class Staff {
 
   start(operators: number): Promise<void>[] {
     return [
-      this.seller(),
-      this.carrier(),
-      ...Array.from({ length: operators }, (_, i) => this.operator(`sim-operator-${i + 1}`)),
+      this.keepGoing(() => this.seller()),
+      this.keepGoing(() => this.carrier()),
+      ...Array.from({ length: operators }, (_, i) =>
+        this.keepGoing(() => this.operator(`sim-operator-${i + 1}`)),
+      ),
     ];
+  }
+
+  /** A person keeps working through a failed request (a reset connection, a non-JSON body). */
+  private async keepGoing(work: () => Promise<void>): Promise<void> {
+    while (this.running) {
+      try {
+        await work();
+      } catch {
+        this.errors++;
+        await sleep(200);
+      }
+    }
   }
 
   stop(): void {
@@ -114,13 +129,11 @@ export class Staff {
       const retry: string[] = [];
       await Promise.all(
         batch.map(async (trackingNumber) => {
-          const r = await this.api.call<OrderBody>(
-            'POST',
-            `${this.urls.crm}/carrier/deliveries`,
-            { trackingNumber },
-            auth,
-          );
-          if (r.status === 200) this.closedByCarrier.add(r.body.id);
+          // A failed call keeps the parcel in the carrier's hands: it is confirmed on a later round.
+          const r = await this.api
+            .call<OrderBody>('POST', `${this.urls.crm}/carrier/deliveries`, { trackingNumber }, auth)
+            .catch(() => undefined);
+          if (r?.status === 200) this.closedByCarrier.add(r.body.id);
           else retry.push(trackingNumber);
         }),
       );

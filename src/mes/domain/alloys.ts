@@ -1,7 +1,8 @@
 /**
  * The alloys with the numbers pricing needs: the product facts (name, density) come from the
  * shared contract so every service agrees on them; the price per gram is the MES's own default
- * in EUR minor units, overridden through PricingRules.pricePerGramMinor as metal markets move.
+ * in minor units. PricingRules.pricePerGramMinor can override it; an editable, versioned price
+ * list in the database comes with the pricing engine.
  */
 import { ALLOYS as ALLOY_FACTS, ALLOY_IDS, type AlloyId } from '../../contracts/alloys.js';
 

@@ -33,6 +33,8 @@ export interface PricingRules {
    */
   labourPer1kTrianglesMinor: number;
   labourTrianglesCapMinor: number;
+  /** ISO 4217 code the prices above are in (the platform's CURRENCY). */
+  currency: string;
 }
 
 export const DEFAULT_PRICING_RULES: Readonly<PricingRules> = Object.freeze({
@@ -41,6 +43,7 @@ export const DEFAULT_PRICING_RULES: Readonly<PricingRules> = Object.freeze({
   labourPerCm2Minor: 300,
   labourPer1kTrianglesMinor: 5,
   labourTrianglesCapMinor: 5000,
+  currency: 'EUR',
 });
 
 export interface MeshPriceBreakdown {
@@ -53,7 +56,7 @@ export interface MeshPriceBreakdown {
   metalMinor: number;
   labourMinor: number;
   triangles: number;
-  total: { amountMinor: number; currency: 'EUR' };
+  total: { amountMinor: number; currency: string };
 }
 
 export interface CatalogPriceBreakdown {
@@ -152,7 +155,7 @@ export function priceFromMesh(
     metalMinor,
     labourMinor,
     triangles: triangleCount,
-    total: { amountMinor: checkTotal(metalMinor + labourMinor), currency: 'EUR' },
+    total: { amountMinor: checkTotal(metalMinor + labourMinor), currency: r.currency },
   };
 }
 

@@ -7,13 +7,14 @@ import type { Db } from './types.js';
  * schema_migrations. Several instances starting together take an advisory lock so only one
  * migrates and the others then find nothing to do.
  */
-export async function migrate(db: Db, dirs: readonly string[]): Promise<string[]> {
-  const files = dirs.flatMap((dir) =>
+export async function migrate(db: Db, dirs: readonly { label: string; dir: string }[]): Promise<string[]> {
+  // Recorded as <label>/<file>, so a service migration never shadows a platform one of the same name.
+  const files = dirs.flatMap(({ label, dir }) =>
     existsSync(dir)
       ? readdirSync(dir)
           .filter((f) => f.endsWith('.sql'))
           .sort()
-          .map((f) => ({ name: f, path: join(dir, f) }))
+          .map((f) => ({ name: `${label}/${f}`, path: join(dir, f) }))
       : [],
   );
   return db.tx(async (q) => {

@@ -6,6 +6,7 @@ import type { Db, Queryable, QueryResult } from './types.js';
 // timestamptz as ISO strings and int8 as numbers: the same shapes PGlite gives, so rows look alike
 // whichever engine runs. Our int8 columns are sequence numbers far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
 
 const names = new Map<string, string>();
 
@@ -70,9 +71,6 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       } finally {
         client.release();
       }
-    },
-    async exec(sql) {
-      await pool.query(sql);
     },
     onCommit(name, listener) {
       committed.on(name, listener);

@@ -31,9 +31,6 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       for (const t of tags) committed.emit(t);
       return result;
     },
-    async exec(sql) {
-      await db.exec(sql);
-    },
     onCommit(name, listener) {
       committed.on(name, listener);
       return () => committed.off(name, listener);

@@ -18,8 +18,6 @@ export interface Db extends Queryable {
   readonly engine: 'pg' | 'pglite';
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Runs SQL that may hold several statements (migrations). */
-  exec(sql: string): Promise<void>;
   /**
    * Calls `listener` after each transaction that was tagged with `name` commits. In-process and
    * free, unlike NOTIFY, whose queue lock makes PostgreSQL commit notifying transactions one at

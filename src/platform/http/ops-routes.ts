@@ -47,7 +47,8 @@ export function registerOpsRoutes(
     {
       schema: {
         tags: ['operations'],
-        summary: 'Messages that ran out of retries',
+        summary: 'Messages that ran out of retries (administrator token: envelopes hold customer data)',
+        security: [{ bearer: [] }],
         querystring: Type.Object({
           includeReplayed: Type.Optional(Type.Boolean()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -55,6 +56,7 @@ export function registerOpsRoutes(
       },
     },
     async (req) => {
+      requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
       const q = req.query as { includeReplayed?: boolean; limit?: number };
       return { items: await listDeadLetters(d.db, q) };
     },

@@ -68,15 +68,38 @@ export class AmqpTransport implements Transport {
     // Nagle's algorithm is on in amqplib by default: small frames (publishes, acks) then wait
     // for the peer's delayed ACK, adding tens of milliseconds to every hop.
     const conn = await amqp.connect(this.opts.url, { noDelay: true });
-    conn.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ connection error'));
-    conn.on('close', () => this.onConnectionLost(conn));
-    const pub = await conn.createConfirmChannel();
-    pub.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ publish channel error'));
-    await pub.assertExchange(this.names.events, 'topic', { durable: true });
-    await pub.assertExchange(this.names.deadLetters, 'direct', { durable: true });
-    this.conn = conn;
-    this.pub = pub;
-    for (const s of this.subs) await s.attach(conn);
+    try {
+      conn.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ connection error'));
+      conn.on('close', () => this.onConnectionLost(conn));
+      const pub = await conn.createConfirmChannel();
+      pub.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ publish channel error'));
+      await pub.assertExchange(this.names.events, 'topic', { durable: true });
+      await pub.assertExchange(this.names.deadLetters, 'direct', { durable: true });
+      this.conn = conn;
+      for (const s of this.subs) await s.attach(conn);
+      // Only now is the transport "connected": every subscription consumes again.
+      this.pub = pub;
+    } catch (err) {
+      this.conn = undefined;
+      await conn.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A consumer channel closed while the connection lives (channel error, broker cancel): re-attach. */
+  reattach(sub: LiveSubscription): void {
+    const retry = (delay: number) => {
+      setTimeout(() => {
+        if (this.closed || !this.subs.has(sub) || sub.attached) return;
+        const conn = this.conn;
+        if (!conn) return; // the reconnect after a lost connection attaches it
+        sub.attach(conn).catch((err: unknown) => {
+          this.opts.logger.warn({ err }, 'could not re-attach a RabbitMQ consumer; retrying');
+          retry(Math.min(delay * 2, 10_000));
+        });
+      }, delay).unref();
+    };
+    retry(200);
   }
 
   private onConnectionLost(conn: ChannelModel): void {
@@ -189,7 +212,7 @@ function publishProps(m: Envelope, attempt: number) {
   };
 }
 
-class LiveSubscription {
+export class LiveSubscription {
   private ch?: Channel;
   private tags: string[] = [];
   private inFlight = 0;
@@ -215,6 +238,7 @@ class LiveSubscription {
       if (this.ch === ch) {
         this.ch = undefined;
         this.attached = false;
+        if (!this.stopping) this.transport.reattach(this);
       }
     });
     await ch.prefetch(this.opts.prefetch);
@@ -241,7 +265,10 @@ class LiveSubscription {
 
     this.ch = ch;
     this.attached = true;
-    const mainTag = await ch.consume(main, (msg) => msg && this.onMessage(ch, msg));
+    // A null message is the broker cancelling the consumer (queue deleted, failover): re-attach.
+    const mainTag = await ch.consume(main, (msg) =>
+      msg ? this.onMessage(ch, msg) : void ch.close().catch(() => undefined),
+    );
     this.tags = [mainTag.consumerTag];
     if (this.opts.onDeadLetter) {
       const deadTag = await ch.consume(n.deadQueue(consumer), (msg) => msg && this.onDead(ch, msg));

@@ -26,8 +26,6 @@ export interface ConsumerOptions {
   prefetch?: number;
   /** Only events of this channel are delivered (default: every channel). */
   channel?: 'b2c' | 'b2b';
-  /** Fault injection: called before each handler, may throw. */
-  beforeHandle?: (event: Envelope) => void;
 }
 
 export type Outcome = 'handled' | 'duplicate' | 'retry' | 'dead-lettered' | 'ignored';
@@ -147,7 +145,18 @@ export class InboxConsumer {
         // only the failing one is retried and the others are not held back.
       }
     }
-    for (const item of batch) item.resolve(await this.handleAlone(item).catch(() => 'retry' as const));
+    for (const item of batch) {
+      const outcome = await this.handleAlone(item).catch((err: unknown) => {
+        // Not even a retry or a dead letter could be recorded (broker or database gone): the
+        // message stays unacknowledged and the broker delivers it again when the channel drops.
+        this.o.logger.error(
+          { err, consumer: this.o.consumer, messageId: item.env.id },
+          'could not settle a message',
+        );
+        return 'retry' as const;
+      });
+      item.resolve(outcome);
+    }
   }
 
   /** Inbox row and effect, inside the caller's transaction; false for a message seen before. */
@@ -158,37 +167,45 @@ export class InboxConsumer {
       [this.o.consumer, env.id, env.type, env.orderId],
     );
     if (ins.rowCount === 0) return false;
-    this.o.beforeHandle?.(env);
     await handler(env, q);
     return true;
   }
 
   private async handleAlone(item: Pending): Promise<Outcome> {
-    const { db, consumer, logger } = this.o;
-    const { d, env } = item;
+    const { db } = this.o;
+    const { d } = item;
+    let fresh: boolean;
     try {
-      const fresh = await db.tx((q) => this.apply(q, item));
-      await d.ack();
-      return fresh ? 'handled' : 'duplicate';
+      fresh = await db.tx((q) => this.apply(q, item));
     } catch (err) {
-      const attempts = d.attempt + 1;
-      const max = this.o.maxAttempts ?? 5;
-      const log = { err, consumer, messageId: env.id, type: env.type, orderId: env.orderId, attempts };
-      if (attempts >= max) {
-        await recordDeadLetter(db, consumer, env, (err as Error).message, attempts);
-        await d.ack();
-        logger.error(log, 'message dead-lettered after bounded retries');
-        return 'dead-lettered';
-      }
-      const delays = this.o.retryDelaysMs ?? [250, 1000, 5000, 15000];
-      const delay = delays[Math.min(d.attempt, delays.length - 1)] ?? 1000;
-      (err instanceof NotYetError ? logger.info.bind(logger) : logger.warn.bind(logger))(
-        { ...log, retryInMs: delay },
-        'message handling failed; will retry',
-      );
-      await d.retry(delay);
-      return 'retry';
+      return this.failed(item, err);
     }
+    // Acknowledged after the commit, outside the failure path: if the ack is lost the message
+    // comes again and the inbox row makes it a no-op, never a retry of work already done.
+    await d.ack();
+    return fresh ? 'handled' : 'duplicate';
+  }
+
+  /** A handling that failed: retry later with backoff, or dead-letter after the last attempt. */
+  private async failed({ d, env }: Pending, err: unknown): Promise<Outcome> {
+    const { db, consumer, logger } = this.o;
+    const attempts = d.attempt + 1;
+    const max = this.o.maxAttempts ?? 5;
+    const log = { err, consumer, messageId: env.id, type: env.type, orderId: env.orderId, attempts };
+    if (attempts >= max) {
+      await recordDeadLetter(db, consumer, env, (err as Error).message, attempts);
+      await d.ack();
+      logger.error(log, 'message dead-lettered after bounded retries');
+      return 'dead-lettered';
+    }
+    const delays = this.o.retryDelaysMs ?? [250, 1000, 5000, 15000];
+    const delay = delays[Math.min(d.attempt, delays.length - 1)] ?? 1000;
+    (err instanceof NotYetError ? logger.info.bind(logger) : logger.warn.bind(logger))(
+      { ...log, retryInMs: delay },
+      'message handling failed; will retry',
+    );
+    await d.retry(delay);
+    return 'retry';
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,14 @@ import createError from '@fastify/error';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
+import { checkEnvelope } from './envelope.js';
 import type { Transport } from './transport.js';
+
+export const DeadLetterUnreplayableError = createError<'DEAD_LETTER_UNREPLAYABLE', 409, [string, string]>(
+  'DEAD_LETTER_UNREPLAYABLE',
+  'Dead letter %s cannot be replayed: the message itself breaks its contract (%s). Fix the producer; replaying it would only fail again.',
+  409,
+);
 
 export const DeadLetterNotFoundError = createError<'DEAD_LETTER_NOT_FOUND', 404, [string]>(
   'DEAD_LETTER_NOT_FOUND',
@@ -82,6 +89,12 @@ export async function replayDeadLetter(db: Db, transport: Transport, id: string)
     )
   ).rows[0];
   if (!row) throw new DeadLetterNotFoundError(id);
-  await transport.sendToConsumer(row.consumer, row.envelope);
+  let envelope: Envelope;
+  try {
+    envelope = checkEnvelope(row.envelope);
+  } catch (err) {
+    throw new DeadLetterUnreplayableError(id, (err as Error).message);
+  }
+  await transport.sendToConsumer(row.consumer, envelope);
   await db.query('UPDATE dead_letters SET replayed_at = now() WHERE id = $1', [id]);
 }

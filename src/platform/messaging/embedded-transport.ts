@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Envelope } from '../../contracts/envelope.js';
+import type { Logger } from 'pino';
 import type { Db } from '../db/types.js';
 import {
   routingKey,
@@ -19,30 +20,34 @@ import {
 export class EmbeddedTransport implements Transport {
   readonly kind = 'embedded';
   private readonly wake = new EventEmitter();
-  private bindings: { consumer: string; pattern: string }[] = [];
+  private acked = 0;
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { leaseMs?: number; pollMs?: number; maxRedeliveries?: number } = {},
+    private readonly opts: {
+      leaseMs?: number;
+      pollMs?: number;
+      maxRedeliveries?: number;
+      logger?: Logger;
+    } = {},
   ) {
     this.wake.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
-    this.bindings = (
-      await this.db.query<{ consumer: string; pattern: string }>('SELECT * FROM broker_bindings')
-    ).rows;
+    // Nothing to load: bindings are read in each publish, where other processes' count too.
   }
 
   async publish(messages: readonly Envelope[]): Promise<void> {
     if (messages.length === 0) return;
     const touched = new Set<string>();
     await this.db.tx(async (q) => {
+      // Read in the transaction: a consumer another process bound a moment ago gets its copy.
+      const bindings = (await q.query<{ consumer: string; pattern: string }>('SELECT * FROM broker_bindings'))
+        .rows;
       for (const m of messages) {
         const consumers = [
-          ...new Set(
-            this.bindings.filter((b) => topicMatches(b.pattern, routingKey(m))).map((b) => b.consumer),
-          ),
+          ...new Set(bindings.filter((b) => topicMatches(b.pattern, routingKey(m))).map((b) => b.consumer)),
         ];
         const inserted = await q.query(
           'INSERT INTO broker_messages (id, type, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
@@ -80,9 +85,6 @@ export class EmbeddedTransport implements Transport {
         opts.consumer,
         pattern,
       ]);
-      if (!this.bindings.some((b) => b.consumer === opts.consumer && b.pattern === pattern)) {
-        this.bindings.push({ consumer: opts.consumer, pattern });
-      }
     }
     const leaseMs = this.opts.leaseMs ?? 30_000;
     const pollMs = this.opts.pollMs ?? 200;
@@ -100,6 +102,17 @@ export class EmbeddedTransport implements Transport {
 
     const loop = async () => {
       while (running) {
+        try {
+          await pass();
+        } catch (err) {
+          // The broker database went away for a moment: keep consuming once it is back.
+          this.opts.logger?.warn({ err, consumer: opts.consumer }, 'embedded broker poll failed; retrying');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    };
+    const pass = async () => {
+      {
         const room = opts.prefetch - inFlight;
         const rows =
           room > 0
@@ -133,7 +146,10 @@ export class EmbeddedTransport implements Transport {
             body: row.body,
             attempt: row.attempt,
             redelivered: row.delivered_count > 1 + row.attempt,
-            ack: () => settle(row.seq, 'DELETE FROM broker_deliveries WHERE seq = $1', []),
+            ack: async () => {
+              await settle(row.seq, 'DELETE FROM broker_deliveries WHERE seq = $1', []);
+              if (++this.acked % 1000 === 0) await this.prune();
+            },
             retry: (delayMs) =>
               settle(
                 row.seq,
@@ -163,7 +179,7 @@ export class EmbeddedTransport implements Transport {
         }
       }
     };
-    const done = loop().catch(() => undefined);
+    const done = loop();
     return {
       stop: async () => {
         running = false;
@@ -173,6 +189,14 @@ export class EmbeddedTransport implements Transport {
         if (inFlight > 0) await new Promise<void>((r) => idle.add(r));
       },
     };
+  }
+
+  /** Deletes messages every consumer has acknowledged, so the broker database does not grow. */
+  private async prune(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM broker_messages m WHERE published_at < now() - interval '5 minutes'
+         AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.message_id = m.id)`,
+    );
   }
 
   async close(): Promise<void> {

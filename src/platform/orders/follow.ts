@@ -56,7 +56,7 @@ export function statusFollower(opts: FollowerOptions): Handler {
          currency = COALESCE($9, o.currency),
          breakdown = COALESCE($10, o.breakdown),
          tracking_number = COALESCE($11, o.tracking_number),
-         rejection_reason = COALESCE($12, o.rejection_reason),
+         rejection_reason = CASE WHEN cur.status = ANY($7) THEN COALESCE($12, o.rejection_reason) ELSE o.rejection_reason END,
          updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END${extra}
        FROM cur WHERE o.id = cur.id`;
   return async (event: Envelope, q) => {

@@ -1,5 +1,5 @@
 import type { Envelope } from '../../contracts/envelope.js';
-import { EVENTS, eventTypeFor, type EventPayload, type EventType } from '../../contracts/events.js';
+import { EVENTS, type EventPayload, type EventType } from '../../contracts/events.js';
 import {
   assertTransition,
   isForward,
@@ -95,5 +95,3 @@ export async function readHistory(q: Queryable, orderId: string): Promise<Histor
     occurredAt: r.occurred_at,
   }));
 }
-
-export { eventTypeFor };
