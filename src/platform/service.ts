@@ -7,7 +7,7 @@ import type { ServiceName } from '../contracts/order-status.js';
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
 import { migrate } from './db/migrate.js';
-import { InboxConsumer, type Handler } from './messaging/consumer.js';
+import { InboxConsumer, type AnyHandler } from './messaging/consumer.js';
 import { OutboxRelay } from './messaging/relay.js';
 import type { Transport } from './messaging/transport.js';
 import type { FileStorage } from './storage/file-storage.js';
@@ -26,7 +26,7 @@ export interface ServiceContext {
 /** What a service gives back: its HTTP routes and the events it handles. */
 export interface ServiceParts {
   routes(app: FastifyInstance): Promise<void>;
-  handlers: Partial<Record<EventType, Handler>>;
+  handlers: Partial<Record<EventType, AnyHandler>>;
   /** The one channel whose events this service handles, when it is not all of them. */
   channel?: 'b2c' | 'b2b';
   /** Demo data for embedded mode; must be idempotent. */

@@ -9,6 +9,18 @@ import type { Delivery, Subscription, Transport } from './transport.js';
 /** Handles one event inside the inbox transaction: its writes commit with the inbox row or not at all. */
 export type Handler = (event: Envelope, q: Queryable) => Promise<void>;
 
+/**
+ * A handler with slow work that needs no database (reading a file, heavy computing): `prepare`
+ * runs before the inbox transaction opens, so no lock or connection is held meanwhile, and its
+ * result is handed to `handle` inside the transaction. It may run for a duplicate too.
+ */
+export interface PreparedHandler<T> {
+  prepare(event: Envelope): Promise<T>;
+  handle(event: Envelope, q: Queryable, prepared: T): Promise<void>;
+}
+
+export type AnyHandler = Handler | PreparedHandler<unknown>;
+
 /** A handler throws this when the message is fine but arrived before something it needs. */
 export class NotYetError extends Error {
   override readonly name = 'NotYetError';
@@ -19,7 +31,7 @@ export interface ConsumerOptions {
   transport: Transport;
   logger: Logger;
   consumer: string;
-  handlers: Partial<Record<EventType, Handler>>;
+  handlers: Partial<Record<EventType, AnyHandler>>;
   maxAttempts?: number;
   /** Delay before retry n (the last one repeats). */
   retryDelaysMs?: readonly number[];
@@ -33,7 +45,8 @@ export type Outcome = 'handled' | 'duplicate' | 'retry' | 'dead-lettered' | 'ign
 interface Pending {
   d: Delivery;
   env: Envelope;
-  handler: Handler;
+  handler: AnyHandler;
+  prepared?: unknown;
   resolve(outcome: Outcome): void;
 }
 
@@ -128,6 +141,7 @@ export class InboxConsumer {
       // One lock order for every batch (by order id), so two batches cannot deadlock.
       batch.sort((x, y) => (x.env.orderId < y.env.orderId ? -1 : x.env.orderId > y.env.orderId ? 1 : 0));
       try {
+        await Promise.all(batch.map((item) => this.prepare(item)));
         const fresh = await this.o.db.tx(async (q) => {
           const results: boolean[] = [];
           for (const item of batch) results.push(await this.apply(q, item));
@@ -159,15 +173,22 @@ export class InboxConsumer {
     }
   }
 
+  private async prepare(item: Pending): Promise<void> {
+    if (typeof item.handler !== 'function' && !('prepared' in item)) {
+      item.prepared = await item.handler.prepare(item.env);
+    }
+  }
+
   /** Inbox row and effect, inside the caller's transaction; false for a message seen before. */
-  private async apply(q: Queryable, { env, handler }: Pending): Promise<boolean> {
+  private async apply(q: Queryable, { env, handler, prepared }: Pending): Promise<boolean> {
     const ins = await q.query(
       `INSERT INTO inbox (consumer, message_id, type, order_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (consumer, message_id) DO NOTHING`,
       [this.o.consumer, env.id, env.type, env.orderId],
     );
     if (ins.rowCount === 0) return false;
-    await handler(env, q);
+    if (typeof handler === 'function') await handler(env, q);
+    else await handler.handle(env, q, prepared);
     return true;
   }
 
@@ -176,6 +197,7 @@ export class InboxConsumer {
     const { d } = item;
     let fresh: boolean;
     try {
+      await this.prepare(item);
       fresh = await db.tx((q) => this.apply(q, item));
     } catch (err) {
       return this.failed(item, err);

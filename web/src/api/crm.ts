@@ -22,6 +22,11 @@ export function rejectOrder(id: string, seller: string, reason: string) {
   return postJson<Order>(`${orderUrl(id)}/reject`, { seller, reason });
 }
 
+/** Cancels a submitted order the customer no longer wants (before manufacturing approval). */
+export function cancelOrder(id: string, seller: string, reason: string) {
+  return postJson<Order>(`${orderUrl(id)}/cancel`, { seller, reason });
+}
+
 export function closeOrder(id: string, seller: string) {
   return postJson<Order>(`${orderUrl(id)}/close`, { seller });
 }

@@ -1,5 +1,12 @@
 /** Seller back office: approve or reject priced orders, follow recent ones, mark deliveries. */
-import { approveOrder, closeOrder, listAwaitingApproval, listOrders, rejectOrder } from '../api/crm';
+import {
+  approveOrder,
+  cancelOrder,
+  closeOrder,
+  listAwaitingApproval,
+  listOrders,
+  rejectOrder,
+} from '../api/crm';
 import type { Order } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TextField } from '../components/TextField';
@@ -28,15 +35,19 @@ export function CrmPage() {
     recent.refresh();
   }
 
-  function reject(order: Order) {
+  /** Rejecting and cancelling both stop an order and both need a reason the customer will see. */
+  function stop(order: Order, verb: 'reject' | 'cancel') {
     if (!hasSeller()) return;
-    const reason = window.prompt(`Why is order ${order.number} rejected?`);
+    const reason = window.prompt(
+      `Why is order ${order.number} ${verb === 'reject' ? 'rejected' : 'cancelled'}?`,
+    );
     if (reason === null) return;
     if (!reason.trim()) {
-      action.setError('A reason is needed to reject an order.');
+      action.setError(`A reason is needed to ${verb} an order.`);
       return;
     }
-    void act(order, () => rejectOrder(order.id, seller, reason.trim()));
+    const call = verb === 'reject' ? rejectOrder : cancelOrder;
+    void act(order, () => call(order.id, seller, reason.trim()));
   }
 
   return (
@@ -56,7 +67,8 @@ export function CrmPage() {
             orders={awaiting.data}
             busy={action.busy}
             onApprove={(order) => void act(order, () => approveOrder(order.id, seller))}
-            onReject={reject}
+            onReject={(order) => stop(order, 'reject')}
+            onCancel={(order) => stop(order, 'cancel')}
           />
         ) : (
           !awaiting.error && <p className="muted">Loading…</p>

@@ -7,9 +7,10 @@ interface ApprovalTableProps {
   busy: string | null;
   onApprove: (order: Order) => void;
   onReject: (order: Order) => void;
+  onCancel: (order: Order) => void;
 }
 
-export function ApprovalTable({ orders, busy, onApprove, onReject }: ApprovalTableProps) {
+export function ApprovalTable({ orders, busy, onApprove, onReject, onCancel }: ApprovalTableProps) {
   if (orders.length === 0) return <p className="muted">Nothing waits for approval.</p>;
   return (
     <table data-testid="approval-list">
@@ -52,6 +53,15 @@ export function ApprovalTable({ orders, busy, onApprove, onReject }: ApprovalTab
                 onClick={() => onReject(order)}
               >
                 Reject
+              </button>
+              <button
+                type="button"
+                className="danger"
+                data-testid={`cancel-${order.number}`}
+                disabled={busy !== null}
+                onClick={() => onCancel(order)}
+              >
+                Cancel
               </button>
             </td>
           </tr>
