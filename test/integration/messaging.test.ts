@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../src/platform/db/types.js';
-import { InboxConsumer, type Handler } from '../../src/platform/messaging/consumer.js';
+import { InboxConsumer, type Handler, type PreparedHandler } from '../../src/platform/messaging/consumer.js';
 import { listDeadLetters, replayDeadLetter } from '../../src/platform/messaging/dead-letters.js';
 import { appendToOutbox } from '../../src/platform/messaging/outbox.js';
 import { OutboxRelay } from '../../src/platform/messaging/relay.js';
@@ -204,6 +204,41 @@ for (const kind of ['amqp', 'embedded'] as const) {
         10_000,
       );
       assert.equal((await listDeadLetters(svc.db)).filter((d) => d.orderId === poisonOrder).length, 0);
+      await consumer.stop();
+    });
+
+    test('a prepared handler gets its result in the transaction; a failing preparation is retried', async () => {
+      const orderId = uuidv7();
+      let preparations = 0;
+      let inTransaction = 0;
+      const handler: PreparedHandler<string> = {
+        prepare: async (event) => {
+          preparations++;
+          // The first preparation fails, as a storage read can; the retry succeeds.
+          if (preparations === 1) throw new Error('storage not reachable');
+          return `prepared:${event.id}`;
+        },
+        handle: async (event, q, prepared) => {
+          assert.equal(prepared, `prepared:${event.id}`);
+          inTransaction++;
+          await recordEffect(event, q);
+        },
+      };
+      const consumer = new InboxConsumer({
+        db: svc.db,
+        transport,
+        logger,
+        consumer: name('prepared'),
+        handlers: { 'order.cancelled.v1': handler },
+        maxAttempts: 3,
+        retryDelaysMs: [50],
+      });
+      await consumer.start();
+      await transport.publish([cancelledEvent(orderId)]);
+      await eventually(async () => ((await effectsFor(svc.db, orderId)) === 1 ? true : undefined), 10_000);
+      assert.equal(preparations, 2);
+      assert.equal(inTransaction, 1);
+      assert.equal(consumer.counts.retry, 1);
       await consumer.stop();
     });
 
