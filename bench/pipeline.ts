@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
 import { SERVICE_NAMES } from '../src/cli/services.js';
+import { loadConfig } from '../src/platform/config.js';
+import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -90,6 +92,7 @@ async function relayFigures(prefix: string, since: Date): Promise<{ perSecond: n
 async function main(): Promise<void> {
   const suffix = randomBytes(3).toString('hex');
   const prefix = `atelier_bench_${suffix}`;
+  const namespace = `atelier-bench-${suffix}`;
   const storageDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
   console.error(`Starting the distributed mode (databases ${prefix}_*) …`);
   const cluster = await startCluster({
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     basePort: 5100,
     storageDir,
     output: 'ignore',
-    env: { MESSAGING_NAMESPACE: `atelier-bench-${suffix}`, RELAY_POLL_MS: '200', LOG_LEVEL: 'error' },
+    env: { MESSAGING_NAMESPACE: namespace, RELAY_POLL_MS: '200', LOG_LEVEL: 'error' },
   });
   const rows: Row[] = [];
   try {
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await cluster.stop();
+    await deleteNamespace(AMQP, namespace, SERVICE_NAMES, loadConfig({}).MESSAGING_RETRY_DELAYS_MS);
     const admin = new pg.Client({ connectionString: PG });
     await admin.connect();
     for (const s of SERVICE_NAMES)

@@ -6,6 +6,7 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { openPg } from '../../src/platform/db/pg.js';
 import type { Db } from '../../src/platform/db/types.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { deleteNamespace as deleteAmqpNamespace } from '../../src/platform/messaging/amqp-admin.js';
 import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
 import { EmbeddedTransport } from '../../src/platform/messaging/embedded-transport.js';
 import { newMessageId } from '../../src/platform/messaging/envelope.js';
@@ -85,18 +86,8 @@ export async function deleteQueues(
 }
 
 /** Removes a whole namespace: every service's queues and the two exchanges. */
-export async function deleteNamespace(
-  namespace: string,
-  consumers: string[],
-  tiers: number[],
-): Promise<void> {
-  for (const c of consumers) await deleteQueues(c, namespace, tiers);
-  const n = amqpNames(namespace);
-  const conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  await ch.deleteExchange(n.events).catch(() => undefined);
-  await ch.deleteExchange(n.deadLetters).catch(() => undefined);
-  await conn.close();
+export function deleteNamespace(namespace: string, consumers: string[], tiers: number[]): Promise<void> {
+  return deleteAmqpNamespace(AMQP_URL, namespace, consumers, tiers);
 }
 
 export function cancelledEvent(orderId: string, reason = 'test'): Envelope {
