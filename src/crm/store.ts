@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/types.js';
 import { decodeCursor, page } from '../platform/http/cursor.js';
+import { orderTable } from '../platform/orders/table.js';
 import type { OrderRow } from '../platform/orders/view.js';
 
 export interface CrmRow extends OrderRow {
@@ -8,23 +9,13 @@ export interface CrmRow extends OrderRow {
   awaiting_approval: boolean;
 }
 
-export async function getOrder(q: Queryable, id: string, forUpdate = false): Promise<CrmRow | undefined> {
-  return (await q.query<CrmRow>(`SELECT * FROM orders WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id]))
-    .rows[0];
-}
+const orders = orderTable<CrmRow>('orders');
+export const getOrder = orders.get;
+export const update = orders.update;
 
 export async function byTrackingNumber(q: Queryable, tracking: string): Promise<CrmRow | undefined> {
   return (await q.query<CrmRow>('SELECT * FROM orders WHERE tracking_number = $1 FOR UPDATE', [tracking]))
     .rows[0];
-}
-
-export async function update(q: Queryable, id: string, fields: Record<string, unknown>): Promise<CrmRow> {
-  const cols = Object.keys(fields);
-  const r = await q.query<CrmRow>(
-    `UPDATE orders SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
-    [id, ...cols.map((c) => fields[c])],
-  );
-  return r.rows[0] as CrmRow;
 }
 
 export async function listOrders(

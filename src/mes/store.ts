@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/types.js';
 import { decodeCursor, page } from '../platform/http/cursor.js';
+import { orderTable } from '../platform/orders/table.js';
 import type { OrderRow } from '../platform/orders/view.js';
 
 export interface ProductionRow extends OrderRow {
@@ -9,32 +10,9 @@ export interface ProductionRow extends OrderRow {
   pricing_ms: number | null;
 }
 
-export async function getOrder(
-  q: Queryable,
-  id: string,
-  forUpdate = false,
-): Promise<ProductionRow | undefined> {
-  return (
-    await q.query<ProductionRow>(
-      `SELECT * FROM production_orders WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
-      [id],
-    )
-  ).rows[0];
-}
-
-export async function update(
-  q: Queryable,
-  id: string,
-  fields: Record<string, unknown>,
-): Promise<ProductionRow> {
-  const cols = Object.keys(fields);
-  const r = await q.query<ProductionRow>(
-    `UPDATE production_orders SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [id, ...cols.map((c) => fields[c])],
-  );
-  return r.rows[0] as ProductionRow;
-}
+const orders = orderTable<ProductionRow>('production_orders');
+export const getOrder = orders.get;
+export const update = orders.update;
 
 /**
  * The atomic claim: the status check and the write are one statement, so of two operators

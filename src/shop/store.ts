@@ -1,5 +1,6 @@
 import { decodeCursor, page } from '../platform/http/cursor.js';
 import type { Queryable } from '../platform/db/types.js';
+import { orderTable } from '../platform/orders/table.js';
 import type { OrderRow } from '../platform/orders/view.js';
 
 export interface CatalogItem {
@@ -62,11 +63,7 @@ export async function insertOrder(q: Queryable, o: NewShopOrder): Promise<OrderR
   return r.rows[0] as OrderRow;
 }
 
-export async function getOrder(q: Queryable, id: string, forUpdate = false): Promise<OrderRow | undefined> {
-  return (
-    await q.query<OrderRow>(`SELECT * FROM orders WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id])
-  ).rows[0];
-}
+export const getOrder = orderTable<OrderRow>('orders').get;
 
 export async function setStatus(
   q: Queryable,
