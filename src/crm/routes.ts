@@ -117,81 +117,60 @@ export function crmRoutes(ctx: ServiceContext, rules: ApprovalRules) {
         }),
     );
 
-    r.post(
-      '/orders/:id/reject',
+    /** Rejecting and cancelling both stop an order before manufacturing, with a seller's reason. */
+    const stopRoutes = [
       {
-        schema: {
-          tags: ['approval'],
-          summary: 'Reject an order before manufacturing (REJECTED)',
-          params: IdParams,
-          body: Type.Object(
-            { seller: Seller, reason: Type.String({ minLength: 1, maxLength: 1000 }) },
-            { additionalProperties: false },
-          ),
-          response: { 200: OrderView, ...errors(400, 404, 409) },
-        },
+        path: 'reject',
+        type: 'order.rejected.v1',
+        status: 'REJECTED',
+        summary: 'Reject an order before manufacturing (REJECTED)',
       },
-      async (req) =>
-        db.tx(async (q) => {
-          const row = await locked(q, req.params.id);
-          await recordTransition(q, 'crm', {
-            orderId: row.id,
-            from: row.status,
-            type: 'order.rejected.v1',
-            payload: {
-              orderId: row.id,
-              orderNumber: row.number,
-              channel: row.channel,
-              actor: `seller:${req.body.seller}`,
-              reason: req.body.reason,
-            },
-          });
-          const updated = await store.update(q, row.id, {
-            status: 'REJECTED',
-            awaiting_approval: false,
-            rejection_reason: req.body.reason,
-          });
-          return view(updated, q);
-        }),
-    );
-
-    r.post(
-      '/orders/:id/cancel',
       {
-        schema: {
-          tags: ['approval'],
-          summary: 'Cancel a submitted order before it is approved for manufacturing (CANCELLED)',
-          params: IdParams,
-          body: Type.Object(
-            { seller: Seller, reason: Type.String({ minLength: 1, maxLength: 1000 }) },
-            { additionalProperties: false },
-          ),
-          response: { 200: OrderView, ...errors(400, 404, 409) },
-        },
+        path: 'cancel',
+        type: 'order.cancelled.v1',
+        status: 'CANCELLED',
+        summary: 'Cancel a submitted order before it is approved for manufacturing (CANCELLED)',
       },
-      async (req) =>
-        db.tx(async (q) => {
-          const row = await locked(q, req.params.id);
-          await recordTransition(q, 'crm', {
-            orderId: row.id,
-            from: row.status,
-            type: 'order.cancelled.v1',
-            payload: {
+    ] as const;
+    for (const stop of stopRoutes) {
+      r.post(
+        `/orders/:id/${stop.path}`,
+        {
+          schema: {
+            tags: ['approval'],
+            summary: stop.summary,
+            params: IdParams,
+            body: Type.Object(
+              { seller: Seller, reason: Type.String({ minLength: 1, maxLength: 1000 }) },
+              { additionalProperties: false },
+            ),
+            response: { 200: OrderView, ...errors(400, 404, 409) },
+          },
+        },
+        async (req) =>
+          db.tx(async (q) => {
+            const row = await locked(q, req.params.id);
+            await recordTransition(q, 'crm', {
               orderId: row.id,
-              orderNumber: row.number,
-              channel: row.channel,
-              actor: `seller:${req.body.seller}`,
-              reason: req.body.reason,
-            },
-          });
-          const updated = await store.update(q, row.id, {
-            status: 'CANCELLED',
-            awaiting_approval: false,
-            rejection_reason: req.body.reason,
-          });
-          return view(updated, q);
-        }),
-    );
+              from: row.status,
+              type: stop.type,
+              payload: {
+                orderId: row.id,
+                orderNumber: row.number,
+                channel: row.channel,
+                actor: `seller:${req.body.seller}`,
+                reason: req.body.reason,
+              },
+            });
+            const updated = await store.update(q, row.id, {
+              status: stop.status,
+              awaiting_approval: false,
+              rejection_reason: req.body.reason,
+            });
+            return view(updated, q);
+          }),
+      );
+    }
 
     const close = async (
       q: Queryable,
