@@ -37,25 +37,63 @@ interface Row {
   lost: number;
   duplicates: number;
   cpuMsPerOrder: number;
+  cpuByProcess: [string, number][];
+  commitsPerOrder: number;
 }
 
 /**
  * CPU seconds used so far by every process the pipeline runs on (services, PostgreSQL,
- * RabbitMQ, this load generator), from /proc: the budget that decides the sustainable rate.
+ * RabbitMQ, this load generator), from /proc, grouped by what the process is: the budget that
+ * decides the sustainable rate, and where it goes.
  */
-function cpuSeconds(): number {
-  if (!existsSync('/proc/self/stat')) return NaN;
+function cpuSeconds(): Map<string, number> {
+  const byProcess = new Map<string, number>();
+  if (!existsSync('/proc/self/stat')) return byProcess;
   const tick = 100; // USER_HZ on Linux
-  let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!/atelier\.js serve|^postgres|beam\.smp/.test(cmd) && pid !== String(process.pid)) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const label =
+        pid === String(process.pid)
+          ? 'load generator'
+          : (/atelier\.js serve (\S+)/.exec(cmd)?.[1] ??
+            (/^postgres/.test(cmd) ? 'postgres' : /beam\.smp/.test(cmd) ? 'rabbitmq' : undefined));
+      if (!label) continue;
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
+      const used = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
+      byProcess.set(label, (byProcess.get(label) ?? 0) + used);
     } catch {
       // the process ended between listing and reading
     }
+  }
+  return byProcess;
+}
+
+/** CPU ms per order spent by each kind of process between two readings, most first. */
+function cpuPerOrder(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  orders: number,
+): [string, number][] {
+  return [...after]
+    .map(([label, s]): [string, number] => [
+      label,
+      Math.round((((s - (before.get(label) ?? 0)) * 1000) / Math.max(orders, 1)) * 10) / 10,
+    ])
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/** Transactions committed so far across every service's database. */
+async function commits(prefix: string): Promise<number> {
+  let total = 0;
+  for (const svc of SERVICE_NAMES) {
+    const c = new pg.Client({ connectionString: databaseUrl(PG, `${prefix}_${svc.replace(/-/g, '_')}`) });
+    await c.connect();
+    const r = await c.query<{ n: string }>(
+      'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    total += Number(r.rows[0]?.n ?? 0);
+    await c.end();
   }
   return total;
 }
@@ -113,6 +151,7 @@ async function main(): Promise<void> {
       console.error(`rate ${rate}/s: ${orders} orders …`);
       const since = new Date();
       const cpuBefore = cpuSeconds();
+      const commitsBefore = await commits(prefix);
       const s = await runSimulation({
         orders,
         rate,
@@ -127,7 +166,10 @@ async function main(): Promise<void> {
         progress: false,
         target: 'MANUFACTURING_APPROVED',
       });
-      const cpuUsed = cpuSeconds() - cpuBefore;
+      const cpuAfter = cpuSeconds();
+      const commitsPerOrder = ((await commits(prefix)) - commitsBefore) / Math.max(s.ordersPlaced, 1);
+      const cpuByProcess = cpuPerOrder(cpuBefore, cpuAfter, s.ordersPlaced);
+      console.error(`  CPU ms per order: ${cpuByProcess.map(([l, ms]) => `${l} ${ms}`).join(', ')}`);
       const relay = await relayFigures(prefix, since);
       const approval = s.latencyMs['SUBMITTED->MANUFACTURING_APPROVED'] ?? {
         p50: 0,
@@ -145,7 +187,9 @@ async function main(): Promise<void> {
         approval,
         lost: s.lost,
         duplicates: s.duplicates,
-        cpuMsPerOrder: Math.round(((cpuUsed * 1000) / Math.max(s.ordersPlaced, 1)) * 10) / 10,
+        cpuMsPerOrder: Math.round(cpuByProcess.reduce((n, [, ms]) => n + ms, 0) * 10) / 10,
+        cpuByProcess,
+        commitsPerOrder: Math.round(commitsPerOrder * 10) / 10,
       });
     }
   } finally {
@@ -164,12 +208,14 @@ async function main(): Promise<void> {
   const lines = [
     `Pipeline benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), distributed mode: one process per service, PostgreSQL, RabbitMQ; ${SECONDS} s per rate; mix 60% catalog, 20% custom STL, 20% partner STL.`,
     '',
-    '| offered orders/s | orders | accepted orders/s | intake p95 ms | relay msgs/s | outbox→broker p95 ms | SUBMITTED→APPROVED p50 / p95 / p99 ms | CPU ms per order (all processes) | lost | duplicates |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| offered orders/s | orders | accepted orders/s | intake p95 ms | relay msgs/s | outbox→broker p95 ms | SUBMITTED→APPROVED p50 / p95 / p99 ms | CPU ms per order (all processes) | PostgreSQL commits per order | lost | duplicates |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.rate} | ${r.orders} | ${r.accepted} | ${r.intakeP95} | ${r.relayPerSecond} | ${r.publishLagP95} | ${r.approval.p50} / ${r.approval.p95} / ${r.approval.p99} | ${r.cpuMsPerOrder} | ${r.lost} | ${r.duplicates} |`,
+        `| ${r.rate} | ${r.orders} | ${r.accepted} | ${r.intakeP95} | ${r.relayPerSecond} | ${r.publishLagP95} | ${r.approval.p50} / ${r.approval.p95} / ${r.approval.p99} | ${r.cpuMsPerOrder} | ${r.commitsPerOrder} | ${r.lost} | ${r.duplicates} |`,
     ),
+    '',
+    `Where the CPU went at ${best.rate} orders/s, ms per order: ${best.cpuByProcess.map(([l, ms]) => `${l} ${ms}`).join(', ')}.`,
     '',
     '| requirement | baseline to beat | measured | verdict |',
     '|---|---:|---:|---|',
