@@ -12,14 +12,16 @@
  *   sphere(r, s):        analytic 4/3 π r³   (s stacks, 2s slices)
  *                        mesh     (2s/6) sin(2π/2s) · Σₖ (zₖ − zₖ₊₁)(ρₖ² + ρₖρₖ₊₁ + ρₖ₊₁²),
  *                                 zₖ = r cos(πk/s), ρₖ = r sin(πk/s)
- *   cube(a):             a³ exactly, area 6a².
+ *   cube(a), subdivided: a³ exactly, area 6a² (every vertex lies on the cube's faces).
  * (Each wedge between two meridians has volume sin(Δθ) × the profile polygon's first moment
- * about the axis; summing gives the formulas.) Float32 storage adds ~1e-7 relative error.
+ * about the axis; summing gives the formulas, exported below as torusFacetedVolume and
+ * sphereFacetedVolume.) Float32 storage adds ~1e-7 relative error.
  */
 import type { Mesh } from './mesh.js';
 import { toBinaryStl } from './stl-write.js';
 
 export { toAsciiStl, toBinaryStl } from './stl-write.js';
+export { toObj } from './obj-write.js';
 
 type P = readonly [number, number, number];
 
@@ -144,6 +146,109 @@ export function sphereMesh(radius: number, subdivisions: number): Mesh {
     }
   }
   return b.mesh();
+}
+
+/**
+ * Axis-aligned cube of edge `sizeMm` centred on the origin, each face an n × n grid of squares:
+ * 12·n² triangles. Every coordinate is computed from its integer grid index by one formula, so
+ * the faces share their border vertices bit for bit and the mesh is exactly closed.
+ */
+export function subdividedCubeMesh(sizeMm: number, n: number): Mesh {
+  assertPositive('sizeMm', sizeMm);
+  assertInt('n', n, 1);
+  const h = sizeMm / 2;
+  const coord = (k: number): number => (k === n ? h : -h + (sizeMm * k) / n);
+  // [fixed axis, fixed index, u axis, v axis] with u × v pointing outwards.
+  const faces: ReadonlyArray<readonly [number, number, number, number]> = [
+    [0, n, 1, 2],
+    [0, 0, 2, 1],
+    [1, n, 2, 0],
+    [1, 0, 0, 2],
+    [2, n, 0, 1],
+    [2, 0, 1, 0],
+  ];
+  const b = new Builder(12 * n * n);
+  for (const [axis, fixed, u, v] of faces) {
+    const at = (i: number, j: number): P => {
+      const idx = [0, 0, 0];
+      idx[axis] = fixed;
+      idx[u] = i;
+      idx[v] = j;
+      return [coord(idx[0]!), coord(idx[1]!), coord(idx[2]!)];
+    };
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) b.quad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1));
+    }
+  }
+  return b.mesh();
+}
+
+/** Exact volume of torusMesh(R, r, m, n) (before float32 rounding); see the module comment. */
+export function torusFacetedVolume(R: number, r: number, m: number, n: number): number {
+  return (R * r * r * (m * Math.sin((2 * Math.PI) / m)) * (n * Math.sin((2 * Math.PI) / n))) / 2;
+}
+
+/** Exact volume of sphereMesh(radius, stacks) (before float32 rounding). */
+export function sphereFacetedVolume(radius: number, stacks: number): number {
+  const slices = 2 * stacks;
+  let frusta = 0;
+  for (let k = 0; k < stacks; k++) {
+    const r0 = radius * Math.sin((Math.PI * k) / stacks);
+    const r1 = radius * Math.sin((Math.PI * (k + 1)) / stacks);
+    const dz = radius * (Math.cos((Math.PI * k) / stacks) - Math.cos((Math.PI * (k + 1)) / stacks));
+    frusta += dz * (r0 * r0 + r0 * r1 + r1 * r1);
+  }
+  return (slices / 6) * Math.sin((2 * Math.PI) / slices) * frusta;
+}
+
+export type TestShape = 'torus' | 'sphere' | 'cube';
+
+export interface TestModel {
+  shape: TestShape;
+  /** e.g. "torus R10 r2, 1000×500". */
+  label: string;
+  mesh: Mesh;
+  /** Volume of the true (curved) solid. */
+  analyticVolumeMm3: number;
+  /** Exact volume of the faceted mesh. */
+  facetedVolumeMm3: number;
+}
+
+/**
+ * A closed model of about `triangles` triangles (±2%) and known volume, for tests and the
+ * benchmark: a ring (torus R 10, r 2, twice as many steps around as across), a ball (sphere
+ * r 5) or a subdivided 10 mm cube.
+ */
+export function testModel(shape: TestShape, triangles: number): TestModel {
+  assertPositive('triangles', triangles);
+  if (shape === 'torus') {
+    const n = Math.max(3, Math.round(Math.sqrt(triangles / 4)));
+    return {
+      shape,
+      label: `torus R10 r2, ${2 * n}×${n}`,
+      mesh: torusMesh(10, 2, 2 * n, n),
+      analyticVolumeMm3: 2 * Math.PI ** 2 * 10 * 2 * 2,
+      facetedVolumeMm3: torusFacetedVolume(10, 2, 2 * n, n),
+    };
+  }
+  if (shape === 'sphere') {
+    const s = Math.max(2, Math.round((1 + Math.sqrt(1 + triangles)) / 2));
+    return {
+      shape,
+      label: `sphere r5, ${s} stacks`,
+      mesh: sphereMesh(5, s),
+      analyticVolumeMm3: (4 / 3) * Math.PI * 125,
+      facetedVolumeMm3: sphereFacetedVolume(5, s),
+    };
+  }
+  const n = Math.max(1, Math.round(Math.sqrt(triangles / 12)));
+  return {
+    shape,
+    label: `cube 10 mm, ${n}×${n} per face`,
+    mesh: subdividedCubeMesh(10, n),
+    analyticVolumeMm3: 1000,
+    facetedVolumeMm3: 1000,
+  };
 }
 
 /** Binary STL of cubeMesh(sizeMm). */
