@@ -76,6 +76,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const processes: Cluster['processes'] = [];
   const urls: Record<string, string[]> = {};
   let port = o.basePort;
+  // Pricing comes first in SERVICE_NAMES, so its first instance is on the base port: the shop
+  // and the partner API read quotes there.
+  const pricingUrl = `http://127.0.0.1:${o.basePort}`;
   for (const service of SERVICE_NAMES) {
     for (let i = 0; i < (o.instances[service] ?? 1); i++) {
       const env: NodeJS.ProcessEnv = {
@@ -86,6 +89,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         DATABASE_URL: databaseUrl(o.pgUrl, `${o.dbPrefix}_${service.replace(/-/g, '_')}`),
         STORAGE: 'disk',
         STORAGE_DIR: o.storageDir,
+        PRICING_URL: pricingUrl,
         LOG_LEVEL: o.logLevel ?? 'warn',
       };
       for (const s of SERVICE_NAMES) delete env[`${s.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];

@@ -11,6 +11,7 @@ import { onShutdown } from '../platform/lifecycle.js';
 import type { Logger } from '../platform/logger.js';
 import { openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
 import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
+import type { ServiceName } from '../contracts/order-status.js';
 
 export interface Host {
   app: FastifyInstance;
@@ -47,6 +48,12 @@ export async function startHost(opts: {
   const app = createHttpServer({ logger });
   const dbs: Db[] = [];
   const services: RunningService[] = [];
+  // This server's own URL, known once it listens: in embedded mode every service is here.
+  const self: { url?: string } = {};
+  const selfUrl = () => {
+    if (!self.url) throw new Error('The server is not listening yet');
+    return self.url;
+  };
   // Shutdown in order: stop taking requests, let consumers drain and relays finish their batch,
   // then close connections. Also used when a start fails half-way (a migration error, the port
   // in use), so nothing opened is left behind. A failing step is logged and the rest still run.
@@ -62,6 +69,13 @@ export async function startHost(opts: {
   };
   try {
     const instanceId = randomUUID().slice(0, 8);
+    const serviceUrl = (name: ServiceName): string => {
+      if (mode === 'embedded' || opts.defs.some((d) => d.name === name)) return selfUrl();
+      const url = name === 'pricing' ? config.PRICING_URL : undefined;
+      if (!url)
+        throw new Error(`The ${name} service's URL is not configured: set PRICING_URL to the pricing service's base URL.`);
+      return url.replace(/\/$/, '');
+    };
     // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
     // do it for every service at once.
     dbs.push(...(await Promise.all(opts.defs.map((def) => openServiceDb(def.name, config, mode, opts.env)))));
@@ -69,7 +83,7 @@ export async function startHost(opts: {
       const db = dbs[i] as Db;
       const log = logger.child({ service: def.name });
       services.push(
-        await startService(def, { name: def.name, db, config, logger: log, storage, transport }, app, {
+        await startService(def, { name: def.name, db, config, logger: log, storage, transport, serviceUrl }, app, {
           instanceId,
           seed: opts.seed ?? false,
         }),
@@ -88,6 +102,7 @@ export async function startHost(opts: {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  self.url = url;
 
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= closeAll());

@@ -50,6 +50,9 @@ export const OrderView = Type.Object({
   partnerId: Type.Optional(Type.String()),
   customer: Type.Optional(Type.Object({ name: Type.String(), email: Type.String() })),
   model: Type.Optional(Type.Object({ key: Type.String(), sizeBytes: Type.Integer() })),
+  /** Where the model file can be read (MES: for the operator's 3D preview). */
+  modelUrl: Type.Optional(Type.String()),
+  quoteId: Type.Optional(Type.String()),
   price: Type.Optional(Money),
   breakdown: Type.Optional(PriceBreakdown),
   approval: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual'), Type.Null()])),
@@ -75,3 +78,20 @@ export const ListQuery = {
 export function errors(...codes: number[]): Record<number, typeof ErrorResponse> {
   return Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
 }
+
+/** The stones a customer or partner asks for in a quote: type and size from the price list. */
+export const StoneRequests = Type.Array(
+  Type.Object(
+    {
+      type: Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: 'A stone type of the price list, e.g. diamond',
+      }),
+      sizeMm: Type.Number({ exclusiveMinimum: 0, maximum: 50, description: 'One of the sizes it lists' }),
+      count: Type.Integer({ minimum: 1, maximum: 1000 }),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 20 },
+);

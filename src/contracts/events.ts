@@ -30,15 +30,57 @@ const statusFields = {
   actor: Actor,
 };
 
+const MinorUnits = Type.Integer({ minimum: 0 });
+
+/** What the model measured, in millimetres whatever units the uploader declared. */
+export const ModelFigures = Type.Object({
+  triangleCount: Type.Integer({ minimum: 0 }),
+  volumeMm3: Type.Number({ minimum: 0 }),
+  areaMm2: Type.Number({ minimum: 0 }),
+  dimensionsMm: Type.Tuple([Type.Number(), Type.Number(), Type.Number()]),
+  units: Type.String(),
+  watertight: Type.Boolean(),
+});
+export type ModelFigures = Static<typeof ModelFigures>;
+
+export const StoneLine = Type.Object({
+  type: Type.String(),
+  sizeMm: Type.Number({ minimum: 0 }),
+  count: Type.Integer({ minimum: 1 }),
+  /** Stone plus setting, per stone. */
+  unitMinor: MinorUnits,
+  amountMinor: MinorUnits,
+});
+export type StoneLine = Static<typeof StoneLine>;
+
+/**
+ * How a price was reached, kept with the order so it can be explained later. Amounts are
+ * totals for the ordered quantity; the flat *Minor fields are what every service reads, the
+ * nested ones the detail a person asks for.
+ */
 export const PriceBreakdown = Type.Object({
   method: Type.Union([Type.Literal('catalog'), Type.Literal('mesh')]),
   alloy: Type.String(),
+  quantity: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** The price-list version the price came from (mesh prices). */
+  priceListVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** The quote the order was placed from, when it was. */
+  quoteId: Type.Optional(Type.String()),
+  model: Type.Optional(ModelFigures),
   volumeMm3: Type.Optional(Type.Number({ minimum: 0 })),
   densityGPerCm3: Type.Optional(Type.Number({ minimum: 0 })),
   metalGrams: Type.Optional(Type.Number({ minimum: 0 })),
-  pricePerGramMinor: Type.Optional(Type.Integer({ minimum: 0 })),
-  metalMinor: Type.Integer({ minimum: 0 }),
-  labourMinor: Type.Integer({ minimum: 0 }),
+  pricePerGramMinor: Type.Optional(MinorUnits),
+  metalMinor: MinorUnits,
+  stones: Type.Optional(Type.Array(StoneLine)),
+  stonesMinor: Type.Optional(MinorUnits),
+  labourMinor: MinorUnits,
+  /** Labour split by what drives it: every piece, surface to finish, detail, size. */
+  labour: Type.Optional(
+    Type.Object({ baseMinor: MinorUnits, surfaceMinor: MinorUnits, detailMinor: MinorUnits, sizeMinor: MinorUnits }),
+  ),
+  marginPercent: Type.Optional(Type.Number({ minimum: 0 })),
+  marginMinor: Type.Optional(MinorUnits),
   triangles: Type.Optional(Type.Integer({ minimum: 0 })),
   total: Money,
 });
@@ -56,10 +98,19 @@ export const OrderSubmitted = Type.Object({
   /** For custom orders: where the 3D model is stored (file-storage key). */
   modelKey: Type.Optional(Type.String()),
   quantity: Type.Integer({ minimum: 1, maximum: 100 }),
+  /** Units the customer declared for the model (default millimetres). */
+  units: Type.Optional(Type.String()),
+  /** The quote the customer accepted: its price binds while it is valid. */
+  quoteId: Type.Optional(Type.String()),
 });
 
 export const OrderPriceCalculated = Type.Object({ ...statusFields, breakdown: PriceBreakdown });
 export const OrderRejected = Type.Object({ ...statusFields, reason: Type.String() });
+export const OrderPricingFailed = Type.Object({
+  ...statusFields,
+  reason: Type.String(),
+  attempts: Type.Integer({ minimum: 1 }),
+});
 export const OrderCancelled = Type.Object({ ...statusFields, reason: Type.String() });
 export const OrderApproved = Type.Object({
   ...statusFields,
@@ -96,6 +147,7 @@ export const EVENTS = {
   'order.closed.v1': { status: 'CLOSED', schema: OrderClosed },
   'order.cancelled.v1': { status: 'CANCELLED', schema: OrderCancelled },
   'order.rejected.v1': { status: 'REJECTED', schema: OrderRejected },
+  'order.pricing_failed.v1': { status: 'PRICING_FAILED', schema: OrderPricingFailed },
 } as const satisfies Record<string, { status: OrderStatus; schema: TSchema }>;
 
 export type EventType = keyof typeof EVENTS;

@@ -18,6 +18,7 @@ export const ORDER_STATUSES = [
   'CLOSED',
   'CANCELLED',
   'REJECTED',
+  'PRICING_FAILED',
 ] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -27,7 +28,7 @@ export const LIFECYCLE: readonly OrderStatus[] = ORDER_STATUSES.slice(0, 10);
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
 
-export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes';
+export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes' | 'pricing';
 
 interface Transition {
   readonly to: OrderStatus;
@@ -47,9 +48,18 @@ const TRANSITIONS: Readonly<Record<OrderStatus, readonly Transition[]>> = {
   ],
   // Once submitted, only the CRM cancels: it also decides approval, so a cancellation and an
   // approval can never cross. Once approved, production decides; nobody cancels.
+  // The pricing service prices the model; a model that can never be priced is rejected by it,
+  // while work that kept failing (a crashing or timed-out worker) parks the order in
+  // PRICING_FAILED, in front of staff, until pricing is retried or the CRM ends the order.
   SUBMITTED: [
-    { to: 'PRICE_CALCULATED', by: ['mes'] },
-    { to: 'REJECTED', by: ['mes', 'crm'] },
+    { to: 'PRICE_CALCULATED', by: ['pricing'] },
+    { to: 'PRICING_FAILED', by: ['pricing'] },
+    { to: 'REJECTED', by: ['pricing', 'crm'] },
+    { to: 'CANCELLED', by: ['crm'] },
+  ],
+  PRICING_FAILED: [
+    { to: 'PRICE_CALCULATED', by: ['pricing'] },
+    { to: 'REJECTED', by: ['pricing', 'crm'] },
     { to: 'CANCELLED', by: ['crm'] },
   ],
   PRICE_CALCULATED: [

@@ -57,6 +57,7 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
       currency: total.currency,
       breakdown: JSON.stringify(p.breakdown),
       awaiting_approval: rule === null,
+      rejection_reason: null, // a pricing failure's reason, when a retry priced the order
     };
     if (rule) {
       await recordTransition(q, 'crm', {
@@ -97,5 +98,6 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
     'order.shipped.v1': follow,
     'order.rejected.v1': follow,
     'order.cancelled.v1': follow,
+    'order.pricing_failed.v1': follow,
   };
 }

@@ -29,3 +29,9 @@ export const NotInProductionError = createError<'ORDER_NOT_IN_PRODUCTION', 409, 
   'Order %s is %s: only orders in manufacturing, completed or packaging can be advanced. Take it from the queue first.',
   409,
 );
+
+export const NoModelError = createError<'MODEL_NOT_FOUND', 404, [string]>(
+  'MODEL_NOT_FOUND',
+  'Order %s is a catalog piece and has no uploaded model; its design comes from the catalog.',
+  404,
+);

@@ -15,6 +15,7 @@ import {
   NotInProductionError,
   NotInQueueError,
   NotYoursError,
+  NoModelError,
   QueueEmptyError,
 } from './errors.js';
 import * as store from './store.js';
@@ -34,9 +35,12 @@ export function mesRoutes(ctx: ServiceContext) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
     const { db } = ctx;
-    const brief = (row: store.ProductionRow) => ({ ...toOrderView(row), operator: row.operator });
+    const modelUrl = (row: store.ProductionRow) =>
+      row.model_key ? { modelUrl: `/api/mes/orders/${row.id}/model` } : {};
+    const brief = (row: store.ProductionRow) => ({ ...toOrderView(row), ...modelUrl(row), operator: row.operator });
     const view = async (row: store.ProductionRow, q: Queryable = db) => ({
       ...toOrderView(row, await readHistory(q, row.id)),
+      ...modelUrl(row),
       operator: row.operator,
     });
 
@@ -195,6 +199,29 @@ export function mesRoutes(ctx: ServiceContext) {
         const row = await store.getOrder(db, req.params.id);
         if (!row) throw new OrderNotFoundError(req.params.id);
         return view(row);
+      },
+    );
+
+    r.get(
+      '/orders/:id/model',
+      {
+        schema: {
+          tags: ['production'],
+          summary: "The order's 3D model file, for the operator's preview",
+          params: IdParams,
+          produces: ['application/octet-stream'],
+          response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors(404) },
+        },
+      },
+      async (req, reply) => {
+        const row = await store.getOrder(db, req.params.id);
+        if (!row) throw new OrderNotFoundError(req.params.id);
+        if (!row.model_key) throw new NoModelError(row.id);
+        const bytes = await ctx.storage.get(row.model_key);
+        return reply
+          .header('content-type', 'application/octet-stream')
+          .header('cache-control', 'private, max-age=3600')
+          .send(bytes);
       },
     );
   };

@@ -24,7 +24,7 @@ export const VARIABLES = {
   DATABASE_URL: {
     kind: 'url',
     description:
-      'Distributed mode: PostgreSQL URL of the service started by `atelier serve <service>`. Per-service variables SHOP_DATABASE_URL, PARTNER_API_DATABASE_URL, CRM_DATABASE_URL, MES_DATABASE_URL win over it.',
+      'Distributed mode: PostgreSQL URL of the service started by `atelier serve <service>`. Per-service variables SHOP_DATABASE_URL, PARTNER_API_DATABASE_URL, CRM_DATABASE_URL, MES_DATABASE_URL, PRICING_DATABASE_URL win over it.',
   },
   DATABASE_POOL_SIZE: {
     kind: 'int',
@@ -64,6 +64,47 @@ export const VARIABLES = {
     default: String(64 * 1024 * 1024),
     min: 84,
     description: 'Largest accepted model upload in bytes.',
+  },
+  MODEL_MAX_TRIANGLES: {
+    kind: 'int',
+    default: '5000000',
+    min: 1,
+    description: 'Largest accepted model in triangles (checked before any memory is allocated for it).',
+  },
+  PRICING_THREADS: {
+    kind: 'int',
+    default: '0',
+    min: 0,
+    description: 'Worker threads of the pricing pool in each pricing process (0: one per core).',
+  },
+  PRICING_CONCURRENCY: {
+    kind: 'int',
+    default: '4',
+    min: 1,
+    description: 'Orders one pricing process prices at once (each holds its model in memory).',
+  },
+  PRICING_TASK_TIMEOUT_MS: {
+    kind: 'int',
+    default: '30000',
+    min: 10,
+    description: 'A pricing task running longer is stopped (its worker terminated) and retried on another worker.',
+  },
+  PRICING_TASK_ATTEMPTS: {
+    kind: 'int',
+    default: '3',
+    min: 1,
+    description: 'Tries per pricing task before the order is marked PRICING_FAILED for staff.',
+  },
+  PRICING_FAULT: {
+    kind: 'enum',
+    values: ['none', 'crash', 'hang'],
+    default: 'none',
+    description: 'Fault injection for tests and drills: every pricing task crashes its worker or hangs.',
+  },
+  PRICING_URL: {
+    kind: 'url',
+    description:
+      'Distributed mode: base URL of the pricing service, which the shop and the partner API ask for quotes (embedded mode uses its own server).',
   },
   ADMIN_TOKEN: {
     kind: 'string',

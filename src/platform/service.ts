@@ -21,6 +21,8 @@ export interface ServiceContext {
   logger: Logger;
   storage: FileStorage;
   transport: Transport;
+  /** Base URL (no prefix) where another service's API answers: this server in embedded mode. */
+  serviceUrl(name: ServiceName): string;
 }
 
 /** What a service gives back: its HTTP routes and the events it handles. */
@@ -29,6 +31,10 @@ export interface ServiceParts {
   handlers: Partial<Record<EventType, AnyHandler>>;
   /** The one channel whose events this service handles, when it is not all of them. */
   channel?: 'b2c' | 'b2b';
+  /** Messages handled at once, when the service needs fewer than MESSAGING_PREFETCH (heavy work). */
+  prefetch?: number;
+  /** Releases what the service opened beyond the runtime's (a worker pool). */
+  close?(): Promise<void>;
   /** Demo data for embedded mode; must be idempotent. */
   seed?(): Promise<void>;
 }
@@ -87,7 +93,7 @@ export async function startService(
     ...(parts.channel ? { channel: parts.channel } : {}),
     maxAttempts: ctx.config.MESSAGING_MAX_ATTEMPTS,
     retryDelaysMs: ctx.config.MESSAGING_RETRY_DELAYS_MS,
-    prefetch: ctx.config.MESSAGING_PREFETCH,
+    prefetch: parts.prefetch ?? ctx.config.MESSAGING_PREFETCH,
   });
   const relay = new OutboxRelay({
     db: ctx.db,
@@ -125,6 +131,7 @@ export async function startService(
     async stop() {
       await consumer.stop();
       await relay.stop();
+      await parts.close?.();
     },
   };
 }

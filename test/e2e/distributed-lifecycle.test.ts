@@ -1,5 +1,6 @@
 /**
- * The distributed mode: every service a separate process (two shop and two MES instances), each
+ * The distributed mode: every service a separate process (two shop, two MES and two pricing
+ * instances), each
  * service its own PostgreSQL database, RabbitMQ between them, driven by `atelier simulate`.
  */
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and d
     pgUrl: PG_ADMIN_URL,
     amqpUrl: AMQP_URL,
     dbPrefix: prefix,
-    instances: { shop: 2, mes: 2 },
+    instances: { shop: 2, mes: 2, pricing: 2 },
     basePort: 4700 + Math.floor(Math.random() * 200),
     storageDir,
     output: 'ignore',
@@ -59,19 +60,23 @@ test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and d
     assert.equal(summary.serverErrors, 0);
     assert.ok(summary.staff.approvals > 0, 'some orders needed a seller');
 
-    // Both MES processes took messages from their shared queue (competing consumers).
-    const mesHealth = await Promise.all(
-      cluster.processes
-        .filter((p) => p.service === 'mes')
-        .map(
-          async (p) => (await (await fetch(`${p.url}/health`)).json()) as { consumer: { handled: number } },
-        ),
-    );
-    assert.equal(mesHealth.length, 2);
-    for (const h of mesHealth) assert.ok(h.consumer.handled > 0, 'each MES instance handled messages');
-    const handled = mesHealth.reduce((n, h) => n + h.consumer.handled, 0);
-    // submitted + approved + closed (+ rejected/cancelled, none here) for each order, once each.
-    assert.equal(handled, 300 * 3);
+    // Both processes of a service took messages from their shared queue (competing consumers).
+    const handledBy = async (service: string) => {
+      const health = await Promise.all(
+        cluster.processes
+          .filter((p) => p.service === service)
+          .map(
+            async (p) => (await (await fetch(`${p.url}/health`)).json()) as { consumer: { handled: number } },
+          ),
+      );
+      assert.equal(health.length, 2);
+      for (const h of health) assert.ok(h.consumer.handled > 0, `each ${service} instance handled messages`);
+      return health.reduce((n, h) => n + h.consumer.handled, 0);
+    };
+    // submitted + priced + approved + closed (+ rejected/cancelled, none here) for each order, once each.
+    assert.equal(await handledBy('mes'), 300 * 4);
+    // Every order priced exactly once across the two pricing processes.
+    assert.equal(await handledBy('pricing'), 300);
   } finally {
     await cluster.stop();
     await deleteNamespace(namespace, SERVICE_NAMES, TIERS);

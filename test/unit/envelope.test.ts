@@ -27,9 +27,10 @@ const VALID_PAYLOADS: Record<EventType, Record<string, unknown>> = {
     listPrice: money,
     quantity: 1,
   },
+  'order.pricing_failed.v1': { ...base, actor: 'pricing', reason: 'worker crashed', attempts: 3 },
   'order.price_calculated.v1': {
     ...base,
-    actor: 'mes:pricing',
+    actor: 'pricing',
     breakdown: {
       method: 'mesh',
       alloy: 'gold-585',
@@ -84,8 +85,8 @@ function assertInvalid(value: unknown, ...mentions: (string | RegExp)[]): void {
   );
 }
 
-test('there are twelve event types, one per status', () => {
-  assert.equal(EVENT_TYPES.length, 12);
+test('there are thirteen event types, one per status', () => {
+  assert.equal(EVENT_TYPES.length, 13);
   assert.deepEqual(Object.keys(VALID_PAYLOADS).sort(), [...EVENT_TYPES].sort());
 });
 
@@ -255,6 +256,7 @@ test('eventTypeFor maps every status to its event type', () => {
     CLOSED: 'order.closed.v1',
     CANCELLED: 'order.cancelled.v1',
     REJECTED: 'order.rejected.v1',
+    PRICING_FAILED: 'order.pricing_failed.v1',
   };
   for (const status of ORDER_STATUSES) {
     assert.equal(eventTypeFor(status), expected[status], status);

@@ -1,177 +1,186 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
-import { PriceBreakdown } from '../../src/contracts/events.js';
+import { PriceBreakdown, type ModelFigures } from '../../src/contracts/events.js';
 import {
-  ALLOYS,
   AlloyUnknownError,
-  DEFAULT_PRICING_RULES,
-  ALLOY_IDS,
   priceFromCatalog,
-  priceFromMesh,
-} from '../../src/mes/domain/pricing.js';
-import { analyzeMesh } from '../../src/platform/geometry/mesh.js';
-import { parseStl } from '../../src/platform/geometry/stl.js';
-import { cubeStl, torusMesh } from '../../src/platform/geometry/generate.js';
+  priceFromModel,
+  StoneUnknownError,
+} from '../../src/pricing/domain/price.js';
+import {
+  checkPriceList,
+  DEFAULT_PRICE_LIST,
+  PriceListBody,
+  type PriceList,
+} from '../../src/pricing/domain/price-list.js';
 
-// No labour: isolates the metal term.
-const NO_LABOUR = { labourBaseMinor: 0, labourPerCm2Minor: 0, labourPer1kTrianglesMinor: 0 };
+const LIST: PriceList = { ...DEFAULT_PRICE_LIST, version: 3, createdAt: '', createdBy: 'test', note: null };
+/** The same list without labour or margin: isolates the metal and stone terms. */
+const METAL_ONLY: PriceList = {
+  ...LIST,
+  labour: { baseMinor: 0, perCm2Minor: 0, per1kTrianglesMinor: 0, trianglesCapMinor: 0, perCmSizeMinor: 0 },
+};
 
-function assertIntegerMoney(b: {
-  metalMinor: number;
-  labourMinor: number;
-  total: { amountMinor: number };
-}): void {
-  for (const v of [b.metalMinor, b.labourMinor, b.total.amountMinor])
-    assert.ok(Number.isSafeInteger(v), `${v}`);
-  assert.equal(b.total.amountMinor, b.metalMinor + b.labourMinor);
+const model = (over: Partial<ModelFigures> = {}): ModelFigures => ({
+  triangleCount: 12,
+  volumeMm3: 1000,
+  areaMm2: 600,
+  dimensionsMm: [10, 10, 10],
+  units: 'mm',
+  watertight: true,
+  ...over,
+});
+
+function assertSums(b: PriceBreakdown): void {
+  for (const v of [b.metalMinor, b.labourMinor, b.stonesMinor ?? 0, b.marginMinor ?? 0, b.total.amountMinor])
+    assert.ok(Number.isSafeInteger(v), `${v} is not an integer`);
+  assert.equal(
+    b.total.amountMinor,
+    b.metalMinor + (b.stonesMinor ?? 0) + b.labourMinor + (b.marginMinor ?? 0),
+  );
 }
 
-test('alloy table has the agreed densities and default prices', () => {
-  const expected = {
-    'gold-585': [13.0, 3500],
-    'gold-750': [15.5, 4500],
-    'silver-925': [10.36, 120],
-    'platinum-950': [20.7, 3800],
-  };
-  for (const [id, [density, price]] of Object.entries(expected)) {
-    const a = ALLOYS[id as keyof typeof ALLOYS];
-    assert.equal(a.densityGPerCm3, density, id);
-    assert.equal(a.pricePerGramMinor, price, id);
-    assert.ok(a.name.length > 0);
-  }
-  assert.deepEqual(ALLOY_IDS, ['gold-585', 'gold-750', 'silver-925', 'platinum-950']);
-});
-
-test('a 1 cm³ gold-585 cube: 13 g × 3500 = 45500 minor of metal', () => {
-  const geometry = analyzeMesh(parseStl(cubeStl(10))); // 10 mm cube = 1000 mm³ = 1 cm³
-  const b = priceFromMesh(geometry, 'gold-585', 1);
-  assert.equal(b.method, 'mesh');
-  assert.equal(b.alloy, 'gold-585');
-  assert.equal(b.volumeMm3, 1000);
-  assert.equal(b.densityGPerCm3, 13);
+test('a 1 cm³ gold-585 cube: 13 g × 3500 of metal, labour by its parts, the version recorded', () => {
+  const b = priceFromModel(model(), { alloy: 'gold-585', quantity: 1 }, LIST);
   assert.equal(b.metalGrams, 13);
-  assert.equal(b.pricePerGramMinor, 3500);
   assert.equal(b.metalMinor, 45500);
-  assert.equal(b.triangles, 12);
-  // Default labour: 2500 base + 6 cm² × 300 + 12/1000 × 5 = 2500 + 1800 + 0.06 → 4300.
-  assert.equal(b.labourMinor, 4300);
-  assert.deepEqual(b.total, { amountMinor: 49800, currency: 'EUR' });
-  assertIntegerMoney(b);
+  // 2500 base + 6 cm² × 300 + 12/1000 × 5 (→ 0) + 1 cm × 200.
+  assert.deepEqual(b.labour, { baseMinor: 2500, surfaceMinor: 1800, detailMinor: 0, sizeMinor: 200 });
+  assert.equal(b.labourMinor, 4500);
+  assert.equal(b.priceListVersion, 3);
+  assert.deepEqual(b.total, { amountMinor: 50000, currency: 'EUR' });
+  assert.ok(Value.Check(PriceBreakdown, b), JSON.stringify([...Value.Errors(PriceBreakdown, b)]));
+  assertSums(b);
 });
 
-test('the breakdown has exactly the agreed keys and satisfies the PriceBreakdown contract', () => {
-  const b = priceFromMesh({ volumeMm3: 512.3, areaMm2: 410, triangleCount: 20000 }, 'gold-750', 2);
-  assert.deepEqual(Object.keys(b).sort(), [
-    'alloy',
-    'densityGPerCm3',
-    'labourMinor',
-    'metalGrams',
-    'metalMinor',
-    'method',
-    'pricePerGramMinor',
-    'total',
-    'triangles',
-    'volumeMm3',
+test('each alloy: its density and the price list’s price per gram', () => {
+  const cm3 = model({ areaMm2: 0, triangleCount: 0 });
+  const metal = (alloy: string, list = METAL_ONLY) =>
+    priceFromModel(cm3, { alloy, quantity: 1 }, list).metalMinor;
+  assert.equal(metal('gold-750'), 15.5 * 4500);
+  assert.equal(metal('platinum-950'), 78660); // 20.7 × 3800
+  assert.equal(metal('silver-925'), 1243); // 10.36 × 120 = 1243.2
+  const dearer = {
+    ...METAL_ONLY,
+    alloys: METAL_ONLY.alloys.map((a) => ({ ...a, pricePerGramMinor: a.pricePerGramMinor * 2 })),
+  };
+  assert.equal(metal('gold-585', dearer), 2 * metal('gold-585'));
+});
+
+test('stones: price for the size plus setting, per stone', () => {
+  const b = priceFromModel(
+    model(),
+    { alloy: 'gold-585', quantity: 1, stones: [{ type: 'diamond', sizeMm: 1.5, count: 3 }] },
+    METAL_ONLY,
+  );
+  assert.deepEqual(b.stones, [
+    { type: 'diamond', sizeMm: 1.5, count: 3, unitMinor: 6000 + 1500, amountMinor: 22500 },
   ]);
-  const typed: PriceBreakdown = b; // compile-time check against the shared contract
-  assert.ok(Value.Check(PriceBreakdown, typed), JSON.stringify([...Value.Errors(PriceBreakdown, typed)]));
-  const c = priceFromCatalog({ amountMinor: 129900, currency: 'EUR' }, 'gold-585', 1);
-  assert.deepEqual(Object.keys(c).sort(), ['alloy', 'labourMinor', 'metalMinor', 'method', 'total']);
-  assert.ok(Value.Check(PriceBreakdown, c satisfies PriceBreakdown));
+  assert.equal(b.stonesMinor, 22500);
+  assertSums(b);
 });
 
-test('quantity multiplies the rounded per-piece prices exactly', () => {
-  const g = { volumeMm3: 177.65, areaMm2: 355.3, triangleCount: 6144 };
-  const one = priceFromMesh(g, 'gold-585', 1);
-  const seven = priceFromMesh(g, 'gold-585', 7);
-  assert.equal(seven.metalMinor, 7 * one.metalMinor);
-  assert.equal(seven.labourMinor, 7 * one.labourMinor);
+test('margin applies to metal, stones and labour, rounded per piece', () => {
+  const withMargin: PriceList = { ...LIST, marginPercent: 12.5 };
+  const plain = priceFromModel(model(), { alloy: 'gold-585', quantity: 1 }, LIST);
+  const b = priceFromModel(model(), { alloy: 'gold-585', quantity: 1 }, withMargin);
+  assert.equal(b.marginMinor, Math.round(plain.total.amountMinor * 0.125));
+  assert.equal(b.total.amountMinor, plain.total.amountMinor + (b.marginMinor ?? 0));
+  assertSums(b);
+});
+
+test('quantity multiplies the rounded per-piece amounts exactly', () => {
+  const m = model({
+    volumeMm3: 177.65,
+    areaMm2: 355.3,
+    triangleCount: 6144,
+    dimensionsMm: [21.3, 19.9, 2.4],
+  });
+  const opts = { alloy: 'gold-585', stones: [{ type: 'cubic-zirconia', sizeMm: 2, count: 5 }] };
+  const list = { ...LIST, marginPercent: 7 };
+  const one = priceFromModel(m, { ...opts, quantity: 1 }, list);
+  const seven = priceFromModel(m, { ...opts, quantity: 7 }, list);
+  for (const k of ['metalMinor', 'labourMinor', 'stonesMinor', 'marginMinor'] as const)
+    assert.equal(seven[k], 7 * (one[k] ?? 0), k);
   assert.equal(seven.total.amountMinor, 7 * one.total.amountMinor);
   assert.equal(seven.metalGrams, one.metalGrams, 'grams are per piece');
-  // 0.17765 cm³ × 13 g/cm³ = 2.30945 g; × 3500 = 8083.075 → 8083 per piece.
-  assert.equal(one.metalMinor, 8083);
-  // 2500 + 3.553 cm² × 300 + 6.144 × 5 = 2500 + 1065.9 + 30.72 = 3596.62 → 3597 per piece.
-  assert.equal(one.labourMinor, 3597);
-  assertIntegerMoney(seven);
+  assertSums(seven);
 });
 
-test('money is integer even when grams and area are not', () => {
-  const torus = analyzeMesh(torusMesh(9.3, 1.17, 97, 31));
-  for (const alloy of Object.keys(ALLOYS)) {
-    for (const q of [1, 3, 100]) {
-      const b = priceFromMesh(torus, alloy, q);
-      assertIntegerMoney(b);
-      assert.equal(b.pricePerGramMinor, ALLOYS[alloy as keyof typeof ALLOYS].pricePerGramMinor);
-      assert.equal(b.metalMinor, Math.round(b.metalGrams * b.pricePerGramMinor) * q);
-    }
-  }
+test('the detail term is capped: a finer export of the same shape costs little more', () => {
+  const coarse = priceFromModel(
+    model({ triangleCount: 3_000_000 }),
+    { alloy: 'gold-585', quantity: 1 },
+    LIST,
+  );
+  assert.equal(coarse.labour?.detailMinor, LIST.labour.trianglesCapMinor);
 });
 
-test('other alloys: density and price per gram feed through', () => {
-  const cm3 = { volumeMm3: 1000, areaMm2: 0, triangleCount: 0 };
-  assert.equal(priceFromMesh(cm3, 'gold-750', 1, NO_LABOUR).metalMinor, 15.5 * 4500); // 69750
-  assert.equal(priceFromMesh(cm3, 'platinum-950', 1, NO_LABOUR).metalMinor, 78660); // 20.7 × 3800
-  assert.equal(priceFromMesh(cm3, 'silver-925', 1, NO_LABOUR).metalMinor, 1243); // 10.36 × 120 = 1243.2
-  assert.equal(
-    priceFromMesh(cm3, 'silver-925', 2, NO_LABOUR).metalMinor,
-    2486,
-    'rounded per piece, then × 2',
+test('unknown alloy, stone type or size: 422 naming what exists', () => {
+  assert.throws(
+    () => priceFromModel(model(), { alloy: 'gold-999', quantity: 1 }, LIST),
+    (err: unknown) =>
+      err instanceof AlloyUnknownError && /gold-585, gold-750, silver-925, platinum-950/.test(err.message),
+  );
+  assert.throws(
+    () =>
+      priceFromModel(
+        model(),
+        { alloy: 'gold-585', quantity: 1, stones: [{ type: 'ruby', sizeMm: 2, count: 1 }] },
+        LIST,
+      ),
+    (err: unknown) =>
+      err instanceof StoneUnknownError && err.statusCode === 422 && /diamond, sapphire/.test(err.message),
+  );
+  assert.throws(
+    () =>
+      priceFromModel(
+        model(),
+        { alloy: 'gold-585', quantity: 1, stones: [{ type: 'diamond', sizeMm: 7, count: 1 }] },
+        LIST,
+      ),
+    /1 mm, 1.5 mm, 2 mm, 3 mm, not 7 mm/,
   );
 });
 
-test('rules: price per gram override, labour terms and the triangle cap', () => {
-  const g = { volumeMm3: 2000, areaMm2: 250, triangleCount: 3_000_000 };
-  const b = priceFromMesh(g, 'gold-585', 1, { pricePerGramMinor: { 'gold-585': 4000 } });
-  assert.equal(b.pricePerGramMinor, 4000);
-  assert.equal(b.metalMinor, 26 * 4000);
-  // 2500 + 2.5 cm² × 300 + min(5000, 3000 × 5) = 2500 + 750 + 5000.
-  assert.equal(b.labourMinor, 8250);
-  const noCap = priceFromMesh(g, 'gold-585', 1, { labourTrianglesCapMinor: 1_000_000 });
-  assert.equal(noCap.labourMinor, 2500 + 750 + 15000);
-  assert.equal(DEFAULT_PRICING_RULES.labourBaseMinor, 2500);
-});
-
-test('ALLOY_UNKNOWN is a 422 listing the known alloys', () => {
-  const g = { volumeMm3: 1000, areaMm2: 600, triangleCount: 12 };
-  for (const fn of [
-    () => priceFromMesh(g, 'gold-999', 1),
-    () => priceFromCatalog({ amountMinor: 1, currency: 'EUR' }, 'tin', 1),
-  ]) {
-    assert.throws(fn, (err: unknown) => {
-      assert.ok(err instanceof AlloyUnknownError);
-      assert.equal(err.code, 'ALLOY_UNKNOWN');
-      assert.equal(err.statusCode, 422);
-      assert.match(err.message, /gold-585, gold-750, silver-925, platinum-950/);
-      return true;
-    });
-  }
-  // Inherited object keys are not alloys.
-  assert.throws(() => priceFromMesh(g, 'toString', 1), AlloyUnknownError);
-});
-
-test('invalid inputs are rejected with PRICE_INPUT_INVALID', () => {
-  const g = { volumeMm3: 1000, areaMm2: 600, triangleCount: 12 };
+test('impossible inputs are PRICE_INPUT_INVALID', () => {
   const bad: Array<() => unknown> = [
-    () => priceFromMesh(g, 'gold-585', 0),
-    () => priceFromMesh(g, 'gold-585', 1.5),
-    () => priceFromMesh({ ...g, volumeMm3: 0 }, 'gold-585', 1),
-    () => priceFromMesh({ ...g, volumeMm3: Number.NaN }, 'gold-585', 1),
-    () => priceFromMesh({ ...g, areaMm2: -1 }, 'gold-585', 1),
-    () => priceFromMesh(g, 'gold-585', 1, { pricePerGramMinor: { 'gold-585': 35.5 } }),
+    () => priceFromModel(model(), { alloy: 'gold-585', quantity: 0 }, LIST),
+    () => priceFromModel(model(), { alloy: 'gold-585', quantity: 1.5 }, LIST),
+    () => priceFromModel(model({ volumeMm3: 0 }), { alloy: 'gold-585', quantity: 1 }, LIST),
+    () => priceFromModel(model({ volumeMm3: Number.NaN }), { alloy: 'gold-585', quantity: 1 }, LIST),
+    () => priceFromModel(model({ areaMm2: -1 }), { alloy: 'gold-585', quantity: 1 }, LIST),
     () => priceFromCatalog({ amountMinor: 99.9, currency: 'EUR' }, 'gold-585', 1),
     () => priceFromCatalog({ amountMinor: 2 ** 52, currency: 'EUR' }, 'gold-585', 4),
   ];
   for (const fn of bad) assert.throws(fn, { code: 'PRICE_INPUT_INVALID', statusCode: 422 });
 });
 
-test('catalog price: list price × quantity, metal and labour folded in', () => {
+test('catalog price: list price × quantity', () => {
   const b = priceFromCatalog({ amountMinor: 129900, currency: 'EUR' }, 'silver-925', 3);
-  assert.deepEqual(b, {
-    method: 'catalog',
-    alloy: 'silver-925',
-    metalMinor: 0,
-    labourMinor: 0,
-    total: { amountMinor: 389700, currency: 'EUR' },
-  });
+  assert.deepEqual(b.total, { amountMinor: 389700, currency: 'EUR' });
+  assert.ok(Value.Check(PriceBreakdown, b));
+});
+
+test('price list checks: the default passes; unknown, missing or repeated entries are named', () => {
+  assert.ok(Value.Check(PriceListBody, DEFAULT_PRICE_LIST));
+  checkPriceList(DEFAULT_PRICE_LIST);
+  const cases: [PriceListBody, RegExp][] = [
+    [
+      { ...DEFAULT_PRICE_LIST, alloys: [...DEFAULT_PRICE_LIST.alloys, { id: 'tin', pricePerGramMinor: 1 }] },
+      /'tin' is unknown/,
+    ],
+    [{ ...DEFAULT_PRICE_LIST, alloys: DEFAULT_PRICE_LIST.alloys.slice(1) }, /gold-585 have no price/],
+    [
+      { ...DEFAULT_PRICE_LIST, stones: [...DEFAULT_PRICE_LIST.stones, DEFAULT_PRICE_LIST.stones[0]!] },
+      /'diamond' appears twice/,
+    ],
+  ];
+  for (const [body, message] of cases)
+    assert.throws(
+      () => checkPriceList(body),
+      (err: unknown) =>
+        (err as { code: string }).code === 'PRICE_LIST_INVALID' && message.test((err as Error).message),
+    );
 });

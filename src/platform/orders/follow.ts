@@ -6,6 +6,7 @@ import { NotYetError, type Handler } from '../messaging/consumer.js';
 /** The event types a service that only mirrors status (shop, partner-api) listens to. */
 export const FOLLOWED_EVENTS: EventType[] = [
   'order.price_calculated.v1',
+  'order.pricing_failed.v1',
   'order.manufacturing_approved.v1',
   'order.manufacturing_started.v1',
   'order.manufacturing_completed.v1',
@@ -56,7 +57,7 @@ export function statusFollower(opts: FollowerOptions): Handler {
          currency = COALESCE($9, o.currency),
          breakdown = COALESCE($10, o.breakdown),
          tracking_number = COALESCE($11, o.tracking_number),
-         rejection_reason = CASE WHEN cur.status = ANY($7) THEN COALESCE($12, o.rejection_reason) ELSE o.rejection_reason END,
+         rejection_reason = CASE WHEN cur.status = ANY($7) THEN $12 ELSE o.rejection_reason END,
          updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END${extra}
        FROM cur WHERE o.id = cur.id`;
   return async (event: Envelope, q) => {
@@ -69,7 +70,11 @@ export function statusFollower(opts: FollowerOptions): Handler {
     };
     if (opts.channel && p.channel !== opts.channel) return;
     const status = EVENTS[event.type as EventType].status;
-    const stops = event.type === 'order.rejected.v1' || event.type === 'order.cancelled.v1';
+    // The reason travels with the status that ends or parks the order.
+    const stops =
+      event.type === 'order.rejected.v1' ||
+      event.type === 'order.cancelled.v1' ||
+      event.type === 'order.pricing_failed.v1';
     const r = await q.query(sql, [
       event.orderId,
       status,

@@ -1,0 +1,60 @@
+/**
+ * A pricing worker thread (run by piscina): one task is one stage of one model, a range of
+ * triangles to parse and measure, a text model to parse, or the topology check.
+ */
+import { analyzeBinaryStlRange, analyzeRange } from '../../platform/geometry/analysis.js';
+import { readModel } from '../../platform/geometry/read-model.js';
+import { checkTopology } from '../../platform/geometry/topology.js';
+import { isModelError } from '../../platform/geometry/stl-errors.js';
+import type { WorkerResult, WorkerTask } from './tasks.js';
+
+function run(task: WorkerTask): WorkerResult {
+  switch (task.kind) {
+    case 'binary-range':
+      return analyzeBinaryStlRange(
+        new Uint8Array(task.bytes, 0, task.byteLength),
+        task.from,
+        task.to,
+        task.origin,
+        new Float32Array(task.positions),
+      );
+    case 'range':
+      return analyzeRange(new Float32Array(task.positions), task.from, task.to, task.origin);
+    case 'topology': {
+      const t = checkTopology(new Float32Array(task.positions), task.triangleCount);
+      return { openEdges: t.openEdges, nonManifoldEdges: t.nonManifoldEdges };
+    }
+    case 'parse': {
+      const mesh = readModel(new Uint8Array(task.bytes, 0, task.byteLength), {
+        format: task.format,
+        maxTriangles: task.maxTriangles,
+        shared: true,
+      });
+      let { positions } = mesh;
+      if (!(positions.buffer instanceof SharedArrayBuffer) || positions.byteOffset !== 0) {
+        // A reader that had to grow its array: one copy into shared memory.
+        const shared = new Float32Array(new SharedArrayBuffer(mesh.triangleCount * 36));
+        shared.set(positions.subarray(0, mesh.triangleCount * 9));
+        positions = shared;
+      }
+      return {
+        positions: positions.buffer as SharedArrayBuffer,
+        triangleCount: mesh.triangleCount,
+        format: mesh.format,
+      };
+    }
+  }
+}
+
+export default async function handle(task: WorkerTask): Promise<WorkerResult> {
+  if (task.fault === 'crash') process.exit(70); // a worker dying mid-task, as an out-of-memory kill would
+  if (task.fault === 'hang') await new Promise(() => undefined); // runs past any time limit
+  try {
+    return run(task);
+  } catch (err) {
+    if (isModelError(err)) {
+      return { modelError: { code: err.code, statusCode: err.statusCode, message: err.message } };
+    }
+    throw err;
+  }
+}

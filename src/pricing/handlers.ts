@@ -1,0 +1,102 @@
+import type { Envelope } from '../contracts/envelope.js';
+import type { EventPayload, EventType } from '../contracts/events.js';
+import type { OrderStatus } from '../contracts/order-status.js';
+import type { Queryable } from '../platform/db/types.js';
+import type { AnyHandler, PreparedHandler } from '../platform/messaging/consumer.js';
+import { recordTransition } from '../platform/orders/history.js';
+import type { PriceOutcome, PriceRequest } from './price-order.js';
+import { priceRequestOf } from './price-order.js';
+import * as store from './store.js';
+
+export type PriceFn = (orderId: string, request: PriceRequest) => Promise<PriceOutcome>;
+
+/**
+ * Records how pricing went, in the caller's transaction: the job row and the status change
+ * (PRICE_CALCULATED, REJECTED, or PRICING_FAILED, which puts the order in front of staff).
+ */
+export async function recordOutcome(
+  q: Queryable,
+  order: { orderId: string; orderNumber: string; channel: 'b2c' | 'b2b'; from: OrderStatus },
+  request: PriceRequest,
+  outcome: PriceOutcome,
+): Promise<void> {
+  const base = {
+    orderId: order.orderId,
+    orderNumber: order.orderNumber,
+    channel: order.channel,
+    actor: 'pricing',
+  };
+  const job = {
+    order_id: order.orderId,
+    order_number: order.orderNumber,
+    channel: order.channel,
+    payload: request,
+  };
+  if ('breakdown' in outcome) {
+    await store.saveJob(q, {
+      ...job,
+      status: 'priced',
+      attempts: 1,
+      breakdown: outcome.breakdown,
+      reason: null,
+      stage_ms: outcome.stageMs,
+    });
+    if (outcome.breakdown.quoteId) await store.useQuote(q, outcome.breakdown.quoteId, order.orderId);
+    await recordTransition(q, 'pricing', {
+      orderId: order.orderId,
+      from: order.from,
+      type: 'order.price_calculated.v1',
+      payload: { ...base, breakdown: outcome.breakdown },
+      details: { stageMs: outcome.stageMs },
+    });
+  } else if ('rejected' in outcome) {
+    await store.saveJob(q, {
+      ...job,
+      status: 'rejected',
+      attempts: 1,
+      breakdown: null,
+      reason: outcome.rejected,
+      stage_ms: null,
+    });
+    await recordTransition(q, 'pricing', {
+      orderId: order.orderId,
+      from: order.from,
+      type: 'order.rejected.v1',
+      payload: { ...base, reason: outcome.rejected },
+    });
+  } else {
+    await store.saveJob(q, {
+      ...job,
+      status: 'failed',
+      attempts: outcome.attempts,
+      breakdown: null,
+      reason: outcome.failed,
+      stage_ms: null,
+    });
+    if (order.from === 'PRICING_FAILED') return; // a retry that failed again: the order is already parked
+    await recordTransition(q, 'pricing', {
+      orderId: order.orderId,
+      from: order.from,
+      type: 'order.pricing_failed.v1',
+      payload: { ...base, reason: outcome.failed, attempts: outcome.attempts },
+    });
+  }
+}
+
+/** Price jobs arrive as order.submitted events; every pricing instance competes for them. */
+export function pricingHandlers(price: PriceFn): Partial<Record<EventType, AnyHandler>> {
+  const submitted: PreparedHandler<PriceOutcome> = {
+    prepare: (event: Envelope) =>
+      price(event.orderId, priceRequestOf(event.payload as EventPayload<'order.submitted.v1'>)),
+    handle: async (event, q, outcome) => {
+      const p = event.payload as EventPayload<'order.submitted.v1'>;
+      await recordOutcome(
+        q,
+        { orderId: event.orderId, orderNumber: p.orderNumber, channel: p.channel, from: 'SUBMITTED' },
+        priceRequestOf(p),
+        outcome,
+      );
+    },
+  };
+  return { 'order.submitted.v1': submitted };
+}

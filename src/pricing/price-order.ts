@@ -1,0 +1,74 @@
+/**
+ * Prices one submitted order: catalog pieces at their accepted list price; custom pieces at
+ * their quote while it holds, otherwise measured on the worker pool and priced with the price
+ * list in force. The outcome says what happened; only infrastructure trouble (storage down)
+ * throws, so the message is retried by the inbox.
+ */
+import type { EventPayload, PriceBreakdown } from '../contracts/events.js';
+import type { Db } from '../platform/db/types.js';
+import { isUnit } from '../platform/geometry/units.js';
+import type { FileStorage } from '../platform/storage/file-storage.js';
+import { priceFromCatalog, priceFromModel } from './domain/price.js';
+import type { PricingEngine, Progress } from './engine/engine.js';
+import { PricingWorkFailedError } from './engine/pool.js';
+import * as store from './store.js';
+
+export type PriceOutcome =
+  | { breakdown: PriceBreakdown; stageMs: Record<string, number> }
+  | { rejected: string }
+  | { failed: string; attempts: number };
+
+/** The parts of the submitted event a price depends on (no customer data is kept). */
+export type PriceRequest = Pick<
+  EventPayload<'order.submitted.v1'>,
+  'kind' | 'alloy' | 'quantity' | 'listPrice' | 'modelKey' | 'units' | 'quoteId' | 'catalogSku'
+>;
+
+export function priceRequestOf(p: EventPayload<'order.submitted.v1'>): PriceRequest {
+  const { kind, alloy, quantity, listPrice, modelKey, units, quoteId, catalogSku } = p;
+  return { kind, alloy, quantity, listPrice, modelKey, units, quoteId, catalogSku };
+}
+
+export async function priceOrder(
+  deps: { db: Db; storage: FileStorage; engine: PricingEngine; attempts: number },
+  orderId: string,
+  p: PriceRequest,
+  progress?: (p: Progress) => void,
+): Promise<PriceOutcome> {
+  const started = performance.now();
+  try {
+    if (p.kind === 'catalog') {
+      if (!p.listPrice) return { rejected: 'a catalog order without a list price' };
+      return { breakdown: priceFromCatalog(p.listPrice, p.alloy, p.quantity), stageMs: {} };
+    }
+    if (p.quoteId) {
+      const quote = await store.getQuote(deps.db, p.quoteId);
+      const holds =
+        quote &&
+        Date.parse(quote.expires_at) > Date.now() &&
+        (quote.order_id === null || quote.order_id === orderId) &&
+        quote.alloy === p.alloy &&
+        quote.quantity === p.quantity;
+      if (holds) return { breakdown: { ...quote.breakdown, quoteId: quote.id }, stageMs: {} };
+      // An expired or mismatched quote: the order is priced afresh with today's price list.
+    }
+    if (!p.modelKey) return { rejected: 'a custom order without a 3D model' };
+    const units = p.units ?? 'mm';
+    if (!isUnit(units)) return { rejected: `the model's units '${units}' are unknown` };
+    const bytes = await deps.storage.get(p.modelKey);
+    const measured = await deps.engine.measure(bytes, { filename: p.modelKey, units }, progress);
+    progress?.({ stage: 'price', done: 0, total: 1 });
+    const list = await store.currentPriceList(deps.db);
+    const breakdown = priceFromModel(measured.figures, { alloy: p.alloy, quantity: p.quantity }, list);
+    progress?.({ stage: 'price', done: 1, total: 1 });
+    return { breakdown, stageMs: { ...measured.stageMs, total: Math.round(performance.now() - started) } };
+  } catch (err) {
+    if (err instanceof PricingWorkFailedError) return { failed: err.message, attempts: deps.attempts };
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    // Typed 4xx errors from the model reader and the price rules: this input can never be priced.
+    if ((err as { code?: string }).code && status < 500) {
+      return { rejected: `cannot price the model: ${(err as Error).message}` };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The pricing engine on real worker threads: the parallel measurement equals the one-pass one,
+ * and a worker that crashes or hangs has its task retried on a fresh worker, a bounded number
+ * of times, without taking the process down.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeMesh } from '../../src/platform/geometry/mesh.js';
+import { sphereMesh, toAsciiStl, toBinaryStl, torusMesh } from '../../src/platform/geometry/generate.js';
+import { PricingEngine } from '../../src/pricing/engine/engine.js';
+import { PricingPool, PricingWorkFailedError } from '../../src/pricing/engine/pool.js';
+import type { WorkerFault } from '../../src/pricing/engine/tasks.js';
+
+describe('pricing engine on the worker pool', () => {
+  const pools: PricingPool[] = [];
+  const engine = (fault?: () => WorkerFault | undefined, taskTimeoutMs = 5000) => {
+    const pool = new PricingPool({ threads: 2, taskTimeoutMs, attempts: 3, ...(fault ? { fault } : {}) });
+    pools.push(pool);
+    return new PricingEngine(pool, { maxTriangles: 5_000_000 });
+  };
+  after(async () => Promise.all(pools.map((p) => p.close())));
+
+  test('a large mesh split over the workers measures as one pass does', async () => {
+    const mesh = torusMesh(10, 2, 400, 150); // 120 000 triangles: several ranges
+    const expected = analyzeMesh(mesh);
+    const e = engine();
+    const stages: string[] = [];
+    const m = await e.measure(toBinaryStl(mesh), { filename: 'ring.stl', units: 'mm' }, (p) =>
+      stages.push(p.stage),
+    );
+    assert.equal(m.figures.triangleCount, mesh.triangleCount);
+    assert.ok(Math.abs(m.figures.volumeMm3 - expected.volumeMm3) / expected.volumeMm3 < 1e-12);
+    assert.ok(Math.abs(m.figures.areaMm2 - expected.areaMm2) / expected.areaMm2 < 1e-12);
+    assert.deepEqual(m.bbox, expected.bbox);
+    assert.equal(m.validation.watertight, true);
+    assert.ok(stages.filter((s) => s === 'parse').length > 2, `progress per range: ${stages.join(',')}`);
+    const ascii = await e.measure(toAsciiStl(mesh), { filename: 'ring.stl', units: 'mm' });
+    assert.equal(ascii.format, 'ascii');
+    assert.ok(Math.abs(ascii.figures.volumeMm3 - expected.volumeMm3) / expected.volumeMm3 < 1e-6);
+  });
+
+  test('a worker that crashes once: the task is retried on a fresh worker and succeeds', async () => {
+    let calls = 0;
+    const e = engine(() => (calls++ === 0 ? 'crash' : undefined));
+    const sphere = sphereMesh(5, 20);
+    const m = await e.measure(toBinaryStl(sphere), { filename: 's.stl', units: 'mm' });
+    assert.equal(m.figures.triangleCount, sphere.triangleCount);
+    assert.ok(e.pool.retries >= 1);
+  });
+
+  test('workers that always crash or hang: a typed failure after the bounded tries', async () => {
+    for (const fault of ['crash', 'hang'] as const) {
+      const e = engine(() => fault, 300);
+      const started = Date.now();
+      await assert.rejects(
+        e.measure(toBinaryStl(sphereMesh(5, 8)), { filename: 's.stl', units: 'mm' }),
+        (err: unknown) => {
+          assert.ok(err instanceof PricingWorkFailedError);
+          assert.match((err as Error).message, fault === 'hang' ? /300 ms limit/ : /worker failed/);
+          assert.match((err as Error).message, /3 tries/);
+          return true;
+        },
+      );
+      assert.ok(Date.now() - started < 10_000);
+    }
+    // The pool still works for the next model.
+    const healthy = engine();
+    const m = await healthy.measure(toBinaryStl(sphereMesh(5, 8)), { filename: 's.stl', units: 'mm' });
+    assert.ok(m.figures.volumeMm3 > 0);
+  });
+});
