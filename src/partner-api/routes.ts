@@ -10,6 +10,7 @@ import {
   listOf,
   OrderStatusSchema,
   OrderView,
+  StoneRequests,
 } from '../contracts/api.js';
 import { parseStl } from '../platform/geometry/stl.js';
 import { bearerToken, requireToken } from '../platform/http/auth.js';
@@ -26,22 +27,52 @@ import {
 } from './errors.js';
 import { requestHash } from './keys.js';
 import * as store from './store.js';
+import { orderableQuote, requestQuote } from '../platform/http/quote-client.js';
+import { FieldRequiredError } from '../platform/http/errors.js';
 
 const CreateOrder = Type.Object(
   {
     reference: Type.Optional(
       Type.String({ maxLength: 200, description: "The partner's own order reference" }),
     ),
-    alloy: AlloySchema,
+    alloy: Type.Optional(AlloySchema),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
     customer: Customer,
+    quoteId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'Order a quote from POST /v1/quotes at its price, instead of sending model and alloy',
+      }),
+    ),
+    model: Type.Optional(
+      Type.Object(
+        {
+          filename: Type.String({ minLength: 1, maxLength: 255 }),
+          contentBase64: Type.String({
+            minLength: 1,
+            description: 'The STL file (binary or ASCII), base64-encoded',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const QuoteBody = Type.Object(
+  {
+    alloy: AlloySchema,
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    stones: Type.Optional(StoneRequests),
     model: Type.Object(
       {
         filename: Type.String({ minLength: 1, maxLength: 255 }),
         contentBase64: Type.String({
           minLength: 1,
-          description: 'The STL file (binary or ASCII), base64-encoded',
+          description: 'The model file (STL or OBJ), base64-encoded',
         }),
+        units: Type.Optional(Type.String({ description: 'mm (default), cm, m or in' })),
       },
       { additionalProperties: false },
     ),
@@ -90,7 +121,7 @@ export function partnerRoutes(ctx: ServiceContext) {
             'Needs an Idempotency-Key header: repeating a request with the same key and body returns the same order (200) instead of creating another.',
           security: [{ bearer: [] }],
           body: CreateOrder,
-          response: { 200: OrderView, 201: OrderView, ...errors(400, 401, 413, 422) },
+          response: { 200: OrderView, 201: OrderView, ...errors(400, 401, 409, 413, 422, 503) },
         },
       },
       async (req, reply) => {
@@ -103,11 +134,33 @@ export function partnerRoutes(ctx: ServiceContext) {
         if (earlier) return reply.status(200).send(earlier);
 
         const b = req.body;
-        const bytes = decodeModel(b.model.contentBase64);
-        const mesh = parseStl(bytes, { maxBytes: ctx.config.MODEL_MAX_BYTES });
         const id = uuidv7();
-        const modelKey = `models/partner/${partner.id}/${id}.stl`;
-        await ctx.storage.put(modelKey, bytes, 'model/stl');
+        let modelKey: string;
+        let alloy: string;
+        let quantity = b.quantity ?? 1;
+        let details: Record<string, unknown>;
+        let modelSize = 0;
+        if (b.quoteId) {
+          const quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
+          ({ modelKey, alloy, quantity } = quote);
+          details = { quoteId: quote.id, reference: b.reference ?? null };
+        } else {
+          if (!b.model || !b.alloy)
+            throw new FieldRequiredError(
+              'An order needs either quoteId (from POST /v1/quotes) or both model and alloy.',
+            );
+          const bytes = decodeModel(b.model.contentBase64);
+          const mesh = parseStl(bytes, { maxBytes: ctx.config.MODEL_MAX_BYTES });
+          modelKey = `models/partner/${partner.id}/${id}.stl`;
+          await ctx.storage.put(modelKey, bytes, 'model/stl');
+          alloy = b.alloy;
+          modelSize = bytes.length;
+          details = {
+            triangles: mesh.triangleCount,
+            filename: b.model.filename,
+            reference: b.reference ?? null,
+          };
+        }
 
         const created = await db.tx(async (q) => {
           // Two requests racing with one key: the second waits on the first's row, then loses.
@@ -116,11 +169,11 @@ export function partnerRoutes(ctx: ServiceContext) {
             id,
             partnerId: partner.id,
             reference: b.reference ?? null,
-            alloy: b.alloy,
-            quantity: b.quantity ?? 1,
+            alloy,
+            quantity,
             customer: b.customer,
             modelKey,
-            modelSize: bytes.length,
+            modelSize,
           });
           await recordTransition(q, 'partner-api', {
             orderId: id,
@@ -134,15 +187,12 @@ export function partnerRoutes(ctx: ServiceContext) {
               kind: 'custom',
               partnerId: partner.id,
               customer: b.customer,
-              alloy: b.alloy,
-              quantity: b.quantity ?? 1,
+              alloy,
+              quantity,
               modelKey,
+              ...(b.quoteId ? { quoteId: b.quoteId } : {}),
             },
-            details: {
-              triangles: mesh.triangleCount,
-              filename: b.model.filename,
-              reference: b.reference ?? null,
-            },
+            details,
           });
           return view(row, q);
         });
@@ -151,6 +201,43 @@ export function partnerRoutes(ctx: ServiceContext) {
         const raced = await replay(partner.id, key, hash);
         if (!raced) throw new Error(`Idempotency-Key ${key} was claimed but its order is missing`);
         return reply.status(200).send(raced);
+      },
+    );
+
+    r.post(
+      '/v1/quotes',
+      {
+        bodyLimit: Math.ceil((ctx.config.MODEL_MAX_BYTES * 4) / 3) + 64 * 1024,
+        schema: {
+          tags: ['quotes'],
+          summary:
+            'The price API: a binding quote for a model, alloy, quantity and stones, with its breakdown',
+          description:
+            'The same calculation the platform uses for every order. Order from it with POST /v1/orders and quoteId before expiresAt.',
+          security: [{ bearer: [] }],
+          body: QuoteBody,
+          response: { 201: Type.Any(), ...errors(400, 401, 404, 413, 422, 503) },
+        },
+      },
+      async (req, reply) => {
+        const partner = await authenticate(req);
+        const b = req.body;
+        const res = await requestQuote(
+          ctx.serviceUrl('pricing'),
+          {
+            bytes: decodeModel(b.model.contentBase64),
+            filename: b.model.filename,
+            units: b.model.units ?? 'mm',
+          },
+          {
+            alloy: b.alloy,
+            quantity: b.quantity ?? 1,
+            stones: b.stones ?? [],
+            requestedBy: `partner:${partner.id}`,
+          },
+        );
+        // Pricing's answer as it is: its 201 quote or its 4xx explaining the model or options.
+        return reply.status(res.status as 201).send(res.body);
       },
     );
 

@@ -18,4 +18,4 @@ export const ModelMissingError = createError<'ORDER_MODEL_MISSING', 409, [string
   409,
 );
 
-export const FieldRequiredError = createError<'FIELD_REQUIRED', 400, [string]>('FIELD_REQUIRED', '%s', 400);
+export { FieldRequiredError } from '../platform/http/errors.js';

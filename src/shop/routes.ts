@@ -27,6 +27,7 @@ import {
   OrderKindMismatchError,
 } from './errors.js';
 import * as store from './store.js';
+import { orderableQuote, QuoteUsedError, type Quote } from '../platform/http/quote-client.js';
 
 const STL_TYPES = [
   'model/stl',
@@ -40,13 +41,20 @@ const CreateOrder = Type.Object(
   {
     kind: Type.Union([Type.Literal('catalog'), Type.Literal('custom')]),
     catalogSku: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    quoteId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Custom orders: order a quoted model (POST /api/pricing/quotes) at its quoted price; alloy and quantity come from the quote.',
+      }),
+    ),
     alloy: Type.Optional(AlloySchema),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
     customer: Customer,
     submit: Type.Optional(
       Type.Boolean({
         description:
-          'Catalog orders only: create and submit in one request (SUBMITTED), as a one-click order does.',
+          'Catalog orders and orders from a quote: create and submit in one request (SUBMITTED), as a one-click order does.',
       }),
     ),
   },
@@ -57,7 +65,8 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** INITIATED or FILE_UPLOADED → SUBMITTED, with the event that carries everything pricing needs. */
 async function submit(q: Queryable, o: OrderRow): Promise<OrderRow> {
-  if (o.kind === 'custom' && o.status === 'INITIATED') throw new ModelMissingError(o.id);
+  // A custom order needs its model: uploaded (FILE_UPLOADED) or taken from a quote.
+  if (o.kind === 'custom' && o.status === 'INITIATED' && !o.model_key) throw new ModelMissingError(o.id);
   await recordTransition(q, 'shop', {
     orderId: o.id,
     from: o.status,
@@ -76,6 +85,7 @@ async function submit(q: Queryable, o: OrderRow): Promise<OrderRow> {
         ? { listPrice: { amountMinor: Number(o.list_price_minor), currency: o.currency as string } }
         : {}),
       ...(o.model_key ? { modelKey: o.model_key } : {}),
+      ...(o.quote_id ? { quoteId: o.quote_id } : {}),
     },
   });
   return store.setStatus(q, o.id, 'SUBMITTED');
@@ -152,16 +162,24 @@ export function shopRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['orders'],
-          summary: 'Start an order (INITIATED)',
+          summary: 'Start an order (INITIATED), or place it at once (SUBMITTED) with submit: true',
           body: CreateOrder,
-          response: { 201: OrderView, ...errors(400, 422) },
+          response: { 201: OrderView, ...errors(400, 409, 422, 503) },
         },
       },
       async (req, reply) => {
         const b = req.body;
         let alloy: AlloyId | undefined = b.alloy;
         let listPrice: { amountMinor: number; currency: string } | null = null;
-        if (b.kind === 'catalog') {
+        let quote: Quote | undefined;
+        let quantity = b.quantity ?? 1;
+        if (b.kind === 'custom' && b.quoteId) {
+          quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
+          const taken = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [quote.id]);
+          if (taken.rows[0]) throw new QuoteUsedError(quote.id, taken.rows[0].id);
+          alloy = quote.alloy as AlloyId;
+          quantity = quote.quantity;
+        } else if (b.kind === 'catalog') {
           if (!b.catalogSku)
             throw new FieldRequiredError(
               'A catalog order needs catalogSku: one of the SKUs from GET /api/shop/catalog.',
@@ -172,7 +190,7 @@ export function shopRoutes(ctx: ServiceContext) {
           listPrice = item.price;
         } else if (b.submit) {
           throw new FieldRequiredError(
-            'A custom order cannot be submitted when it is created: create it, PUT its STL model to /api/shop/orders/<id>/model, then POST /api/shop/orders/<id>/submit.',
+            'A custom order without a quoteId cannot be submitted when it is created: create it, PUT its model to /api/shop/orders/<id>/model, then POST /api/shop/orders/<id>/submit; or order from a quote (quoteId).',
           );
         } else if (!alloy) {
           throw new FieldRequiredError(
@@ -186,10 +204,20 @@ export function shopRoutes(ctx: ServiceContext) {
             kind: b.kind,
             catalogSku: b.catalogSku ?? null,
             alloy: alloy as string,
-            quantity: b.quantity ?? 1,
+            quantity,
             customer: b.customer,
             listPriceMinor: listPrice?.amountMinor ?? null,
             currency: listPrice?.currency ?? ctx.config.CURRENCY,
+            ...(quote
+              ? {
+                  quote: {
+                    id: quote.id,
+                    modelKey: quote.modelKey,
+                    priceMinor: quote.total.amountMinor,
+                    currency: quote.total.currency,
+                  },
+                }
+              : {}),
           });
           await recordTransition(q, 'shop', {
             orderId: id,

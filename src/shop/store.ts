@@ -40,13 +40,16 @@ export interface NewShopOrder {
   customer: { name: string; email: string };
   listPriceMinor: number | null;
   currency: string;
+  /** Orders from a quote: the quote, its model and the price it binds. */
+  quote?: { id: string; modelKey: string; priceMinor: number; currency: string };
 }
 
 export async function insertOrder(q: Queryable, o: NewShopOrder): Promise<OrderRow> {
   const r = await q.query<OrderRow>(
     `INSERT INTO orders (id, number, kind, status, catalog_sku, alloy, quantity, customer_name, customer_email,
-                         list_price_minor, currency)
-     VALUES ($1, 'S-' || lpad(nextval('order_number_seq')::text, 7, '0'), $2, 'INITIATED', $3, $4, $5, $6, $7, $8, $9)
+                         list_price_minor, currency, quote_id, model_key, price_minor)
+     VALUES ($1, 'S-' || lpad(nextval('order_number_seq')::text, 7, '0'), $2, 'INITIATED', $3, $4, $5, $6, $7, $8, $9,
+             $10, $11, $12)
      RETURNING *`,
     [
       o.id,
@@ -57,7 +60,10 @@ export async function insertOrder(q: Queryable, o: NewShopOrder): Promise<OrderR
       o.customer.name,
       o.customer.email,
       o.listPriceMinor,
-      o.currency,
+      o.quote?.currency ?? o.currency,
+      o.quote?.id ?? null,
+      o.quote?.modelKey ?? null,
+      o.quote?.priceMinor ?? null,
     ],
   );
   return r.rows[0] as OrderRow;

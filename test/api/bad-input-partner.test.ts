@@ -169,11 +169,11 @@ describe('partner API: bad input', () => {
         mentions: ['12 triangles', 'only 300 bytes'],
       },
       {
-        name: 'no model',
+        name: 'no model and no quote',
         body: { reference: 'x', alloy: 'gold-585', customer: CUSTOMER },
         status: 400,
-        code: 'VALIDATION_FAILED',
-        mentions: ["'model'"],
+        code: 'FIELD_REQUIRED',
+        mentions: ['quoteId', 'model and alloy'],
       },
       {
         name: 'unknown alloy',

@@ -21,3 +21,6 @@ export const UnsupportedMediaTypeError = createError<'UNSUPPORTED_MEDIA_TYPE', 4
   '%s is not accepted here. %s',
   415,
 );
+
+/** A field that is optional in the schema but required by the rest of the request. */
+export const FieldRequiredError = createError<'FIELD_REQUIRED', 400, [string]>('FIELD_REQUIRED', '%s', 400);

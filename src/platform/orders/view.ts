@@ -20,6 +20,8 @@ export interface OrderRow {
   customer_name?: string | null;
   customer_email?: string | null;
   model_key?: string | null;
+  /** The pricing quote the order was placed from (shop and partner orders). */
+  quote_id?: string | null;
   model_size?: number | null;
   price_minor?: number | null;
   list_price_minor?: number | null;
@@ -49,6 +51,7 @@ export function toOrderView(row: OrderRow, history?: HistoryEntry[]): Static<typ
   if (row.customer_name && row.customer_email)
     v.customer = { name: row.customer_name, email: row.customer_email };
   if (row.model_key) v.model = { key: row.model_key, sizeBytes: row.model_size ?? 0 };
+  if (row.quote_id) v.quoteId = row.quote_id;
   if (row.price_minor != null && row.currency)
     v.price = { amountMinor: row.price_minor, currency: row.currency };
   if (row.breakdown) v.breakdown = row.breakdown;

@@ -1,0 +1,225 @@
+/**
+ * The pricing service end to end in embedded mode: a model measured on the worker pool with its
+ * progress, quotes from the versioned price list, orders from quotes at the quoted price, and a
+ * pricing failure that parks the order in front of staff until an administrator retries it.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeMesh } from '../../src/platform/geometry/mesh.js';
+import { torusMesh, toAsciiStl, toBinaryStl } from '../../src/platform/geometry/generate.js';
+import { DEFAULT_PRICE_LIST } from '../../src/pricing/domain/price-list.js';
+import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
+import { assertError, client, CUSTOMER, type Client } from '../api/http.js';
+
+const P = '/api/pricing';
+const ADMIN = { authorization: 'Bearer atelier-admin' };
+const OCTETS = { 'content-type': 'application/octet-stream' };
+
+interface ModelInfo {
+  id: string;
+  format: string;
+  analysis: { triangleCount: number; volumeMm3: number; areaMm2: number; dimensionsMm: number[] };
+  validation: { watertight: boolean; issues: { code: string }[] };
+}
+interface Quote {
+  id: string;
+  priceListVersion: number;
+  total: { amountMinor: number; currency: string };
+  breakdown: { metalGrams: number; stonesMinor: number; labourMinor: number; quoteId?: string };
+  orderId: string | null;
+}
+interface Order {
+  id: string;
+  status: string;
+  price?: { amountMinor: number };
+  breakdown?: { quoteId?: string; priceListVersion?: number };
+  rejectionReason?: string | null;
+  history: { status: string; source: string }[];
+}
+
+describe('pricing service, embedded', () => {
+  let platform: EmbeddedPlatform;
+  let api: Client;
+  const ring = torusMesh(9, 1.2, 64, 24);
+  const expected = analyzeMesh(ring);
+
+  before(async () => {
+    platform = await startEmbedded({ PRICING_TASK_TIMEOUT_MS: '2000', PRICING_TASK_ATTEMPTS: '2' });
+    api = client(platform.url);
+  });
+  after(async () => platform?.destroy());
+
+  const upload = async (bytes: Uint8Array, query = 'filename=ring.stl') => {
+    const r = await api<ModelInfo>('POST', `${P}/models?${query}`, { raw: bytes, headers: OCTETS });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const order = async (id: string) => (await api<Order>('GET', `/api/shop/orders/${id}`)).body;
+
+  test('a binary, an ASCII and a scaled upload measure the same ring', async () => {
+    const bin = await upload(toBinaryStl(ring));
+    assert.equal(bin.format, 'binary');
+    assert.equal(bin.analysis.triangleCount, ring.triangleCount);
+    assert.ok(Math.abs(bin.analysis.volumeMm3 - expected.volumeMm3) / expected.volumeMm3 < 1e-9);
+    assert.ok(Math.abs(bin.analysis.areaMm2 - expected.areaMm2) / expected.areaMm2 < 1e-9);
+    assert.equal(bin.validation.watertight, true);
+    assert.deepEqual(bin.validation.issues, []);
+    const ascii = await upload(toAsciiStl(ring), 'filename=ring-ascii.stl');
+    assert.equal(ascii.format, 'ascii');
+    assert.ok(Math.abs(ascii.analysis.volumeMm3 - bin.analysis.volumeMm3) / bin.analysis.volumeMm3 < 1e-6);
+    // The same numbers declared in centimetres: 10× the size, 1000× the volume.
+    const cm = await upload(toBinaryStl(ring), 'filename=ring.stl&units=cm');
+    assert.ok(Math.abs(cm.analysis.volumeMm3 / bin.analysis.volumeMm3 - 1000) < 1e-6);
+    assert.ok(Math.abs(cm.analysis.dimensionsMm[0]! / bin.analysis.dimensionsMm[0]! - 10) < 1e-9);
+  });
+
+  test('progress of an upload streams over server-sent events, ending with done', async () => {
+    const id = crypto.randomUUID();
+    const events: { stage: string }[] = [];
+    const stream = fetch(`${platform.url}${P}/progress/${id}`).then(async (res) => {
+      assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+      const text = await res.text(); // the server ends the stream after done
+      for (const line of text.split('\n'))
+        if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)));
+    });
+    await new Promise((r) => setTimeout(r, 100)); // let the watcher connect first
+    const r = await api('POST', `${P}/models?filename=ring.stl`, {
+      raw: toBinaryStl(ring),
+      headers: { ...OCTETS, 'x-progress-id': id },
+    });
+    assert.equal(r.status, 201);
+    await stream;
+    const stages = events.map((e) => e.stage);
+    assert.ok(stages.includes('parse') && stages.includes('validate'), stages.join(','));
+    assert.equal(stages.at(-1), 'done');
+  });
+
+  test('a quote binds: the order placed from it is priced at the quote, once', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const q = await api<Quote>('POST', `${P}/quotes`, {
+      json: {
+        modelId: model.id,
+        alloy: 'gold-750',
+        quantity: 2,
+        stones: [{ type: 'diamond', sizeMm: 1.5, count: 3 }],
+      },
+    });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    assert.equal(q.body.priceListVersion, 1);
+    assert.ok(q.body.breakdown.stonesMinor > 0 && q.body.breakdown.labourMinor > 0);
+    const placed = await api<Order>('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    assert.equal(placed.body.status, 'SUBMITTED');
+    const priced = await eventually(async () => {
+      const o = await order(placed.body.id);
+      return o.price ? o : undefined;
+    });
+    assert.equal(priced.price?.amountMinor, q.body.total.amountMinor);
+    assert.equal(priced.breakdown?.quoteId, q.body.id);
+    const pricedBy = priced.history.find((h) => h.status === 'PRICE_CALCULATED');
+    assert.equal(pricedBy?.source, 'pricing');
+    const again = await api('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+    });
+    assertError(again, 409, 'QUOTE_USED', q.body.id, placed.body.id);
+    const unknown = await api('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: crypto.randomUUID(), customer: CUSTOMER, submit: true },
+    });
+    assertError(unknown, 422, 'QUOTE_NOT_FOUND');
+  });
+
+  test('a new price-list version prices new quotes; earlier quotes keep theirs', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const before = await api<Quote>('POST', `${P}/quotes`, {
+      json: { modelId: model.id, alloy: 'gold-585' },
+    });
+    const body = {
+      note: 'gold up 10%',
+      priceList: {
+        ...DEFAULT_PRICE_LIST,
+        alloys: DEFAULT_PRICE_LIST.alloys.map((a) =>
+          a.id === 'gold-585' ? { ...a, pricePerGramMinor: Math.round(a.pricePerGramMinor * 1.1) } : a,
+        ),
+      },
+    };
+    assertError(await api('POST', `${P}/price-lists`, { json: body }), 401, 'UNAUTHORIZED', 'administrator');
+    const published = await api<{ version: number }>('POST', `${P}/price-lists`, {
+      json: body,
+      headers: ADMIN,
+    });
+    assert.equal(published.status, 201, JSON.stringify(published.body));
+    const after = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'gold-585' } });
+    assert.equal(after.body.priceListVersion, published.body.version);
+    assert.ok(after.body.total.amountMinor > before.body.total.amountMinor);
+    const old = await api<Quote>('GET', `${P}/quotes/${before.body.id}`);
+    assert.equal(old.body.priceListVersion, before.body.priceListVersion);
+    assert.equal(old.body.total.amountMinor, before.body.total.amountMinor);
+    const v1 = await api<{ version: number; alloys: { id: string; pricePerGramMinor: number }[] }>(
+      'GET',
+      `${P}/price-lists/${before.body.priceListVersion}`,
+    );
+    assert.equal(v1.body.alloys.find((a) => a.id === 'gold-585')?.pricePerGramMinor, 3500);
+  });
+
+  test('crashing workers park the order in PRICING_FAILED for staff; a retry prices it', async () => {
+    const config = platform.services.find((s) => s.def.name === 'pricing')?.ctx.config as {
+      PRICING_FAULT: string;
+    };
+    const created = await api<Order>('POST', '/api/shop/orders', {
+      json: { kind: 'custom', alloy: 'silver-925', customer: CUSTOMER },
+    });
+    await api('PUT', `/api/shop/orders/${created.body.id}/model`, {
+      raw: toBinaryStl(ring),
+      headers: OCTETS,
+    });
+    config.PRICING_FAULT = 'crash';
+    try {
+      await api('POST', `/api/shop/orders/${created.body.id}/submit`, { json: {} });
+      const parked = await eventually(async () => {
+        const o = await order(created.body.id);
+        return o.status === 'PRICING_FAILED' ? o : undefined;
+      });
+      assert.match(parked.rejectionReason ?? '', /after 2 tries/);
+      const crm = await api<{ status: string }>('GET', `/api/crm/orders/${created.body.id}`);
+      assert.equal(crm.body.status, 'PRICING_FAILED');
+      const failed = await api<{ items: { orderId: string }[] }>('GET', `${P}/jobs`);
+      assert.ok(failed.body.items.some((j) => j.orderId === created.body.id));
+    } finally {
+      config.PRICING_FAULT = 'none';
+    }
+    assertError(await api('POST', `${P}/jobs/${created.body.id}/retry`), 401, 'UNAUTHORIZED');
+    const retried = await api<{ status: string }>('POST', `${P}/jobs/${created.body.id}/retry`, {
+      headers: ADMIN,
+    });
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.equal(retried.body.status, 'priced');
+    const approved = await eventually(async () => {
+      const o = await order(created.body.id);
+      return o.status === 'MANUFACTURING_APPROVED' ? o : undefined;
+    });
+    assert.equal(approved.rejectionReason ?? null, null);
+    assertError(
+      await api('POST', `${P}/jobs/${created.body.id}/retry`, { headers: ADMIN }),
+      409,
+      'PRICE_JOB_NOT_FAILED',
+    );
+  });
+
+  test('the operator can read the model of a custom order from the MES', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const q = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'silver-925' } });
+    const placed = await api<Order>('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+    });
+    const mes = await eventually(async () => {
+      const r = await api<{ modelUrl?: string }>('GET', `/api/mes/orders/${placed.body.id}`);
+      return r.status === 200 ? r.body : undefined;
+    });
+    assert.equal(mes.modelUrl, `/api/mes/orders/${placed.body.id}/model`);
+    const file = await fetch(`${platform.url}${mes.modelUrl}`);
+    assert.equal(file.status, 200);
+    assert.deepEqual(new Uint8Array(await file.arrayBuffer()), new Uint8Array(toBinaryStl(ring)));
+  });
+});
