@@ -12,6 +12,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
+    // The 3D preview's chunk (three.js, ~570 kB) is loaded lazily, only where a model is shown.
+    chunkSizeWarningLimit: 700,
   },
   server: {
     proxy: {

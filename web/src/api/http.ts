@@ -84,20 +84,40 @@ export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return request<T>('GET', url, undefined, signal);
 }
 
+/** The raw bytes at `url` (a model file, for instance). */
+export async function getBytes(url: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: signal ?? null });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError('Could not reach the server. Check the connection and try again.', 0);
+  }
+  if (!response.ok) throw toApiError(response.status, response.statusText, await response.text());
+  return response.arrayBuffer();
+}
+
 export function postJson<T>(url: string, body?: unknown): Promise<T> {
   return request<T>('POST', url, body);
 }
 
 /**
- * PUTs raw bytes with XMLHttpRequest (fetch cannot report upload progress).
+ * Sends raw bytes with XMLHttpRequest (fetch cannot report upload progress).
  * `onProgress` receives a fraction between 0 and 1.
  */
-export function putBinary<T>(url: string, data: Blob, onProgress: (fraction: number) => void): Promise<T> {
+export function sendBinary<T>(
+  method: 'PUT' | 'POST',
+  url: string,
+  data: Blob,
+  onProgress: (fraction: number) => void,
+  headers: Record<string, string> = {},
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('PUT', url);
+    xhr.open(method, url);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };
@@ -117,4 +137,8 @@ export function putBinary<T>(url: string, data: Blob, onProgress: (fraction: num
     xhr.onabort = () => reject(new ApiError('The upload was interrupted.', 0));
     xhr.send(data);
   });
+}
+
+export function putBinary<T>(url: string, data: Blob, onProgress: (fraction: number) => void): Promise<T> {
+  return sendBinary<T>('PUT', url, data, onProgress);
 }

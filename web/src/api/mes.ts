@@ -25,3 +25,8 @@ export function claimOrder(id: string, operator: string) {
 export function advanceOrder(id: string, operator: string) {
   return postJson<Order>(`${orderUrl(id)}/advance`, { operator });
 }
+
+/** One production order with its price breakdown and, for custom pieces, `modelUrl`. */
+export function getProductionOrder(id: string, signal?: AbortSignal) {
+  return getJson<Order>(orderUrl(id), signal);
+}

@@ -36,3 +36,8 @@ export function getOrder(id: string, signal?: AbortSignal) {
 export async function listOrdersByEmail(email: string, signal?: AbortSignal): Promise<Order[]> {
   return (await getJson<Page<Order>>(withQuery(`${BASE}/orders`, { email, limit: 50 }), signal)).items;
 }
+
+/** Orders a custom piece at the price of a quote, submitted at once (SUBMITTED). */
+export function orderFromQuote(input: { quoteId: string; customer: Customer }) {
+  return postJson<Order>(`${BASE}/orders`, { kind: 'custom', submit: true, ...input });
+}

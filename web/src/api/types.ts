@@ -12,7 +12,8 @@ export type OrderStatus =
   | 'SHIPPED'
   | 'CLOSED'
   | 'CANCELLED'
-  | 'REJECTED';
+  | 'REJECTED'
+  | 'PRICING_FAILED';
 
 export type OrderKind = 'catalog' | 'custom';
 export type Channel = 'b2c' | 'b2b';
@@ -27,17 +28,51 @@ export interface Customer {
   email: string;
 }
 
+export type Vec3 = [number, number, number];
+
+/** What the pricing service measured on a model, in mm (after the upload's unit conversion). */
+export interface MeshAnalysis {
+  triangleCount: number;
+  volumeMm3: number;
+  areaMm2?: number;
+  bbox?: { min: Vec3; max: Vec3 };
+  dimensionsMm: Vec3;
+}
+
+/**
+ * How a price was made, as the services send it: flat amounts (`metalMinor`, `stonesMinor`,
+ * `labourMinor`, `marginMinor`) and/or the nested detail of a quote (`metal`, `stones`,
+ * `labour`, `margin`); the model's figures as `analysis` or `model`. lib/breakdown.ts reads them.
+ */
 export interface PriceBreakdown {
-  method: 'catalog' | 'mesh';
-  alloy: string;
+  method?: 'catalog' | 'mesh' | 'quote';
+  alloy?: string;
+  quantity?: number;
+  priceListVersion?: number | string;
+  quoteId?: string;
   volumeMm3?: number;
   densityGPerCm3?: number;
   metalGrams?: number;
   pricePerGramMinor?: number;
-  metalMinor: number;
-  labourMinor: number;
+  metalMinor?: number;
+  stonesMinor?: number;
+  labourMinor?: number;
+  marginPercent?: number;
+  marginMinor?: number;
   triangles?: number;
-  total: Money;
+  analysis?: Partial<MeshAnalysis>;
+  model?: Partial<MeshAnalysis>;
+  metal?: { grams: number; pricePerGramMinor: number; amountMinor: number };
+  stones?: QuoteStoneLine[];
+  /** `amountMinor` in a quote; the labour's parts (`baseMinor`, …) in a mesh price. */
+  labour?: { amountMinor?: number } & Record<string, number | undefined>;
+  margin?: { percent: number; amountMinor: number };
+  total?: Money;
+}
+
+/** A price; the MES may nest its breakdown in it. */
+export interface Price extends Money {
+  breakdown?: PriceBreakdown;
 }
 
 export interface HistoryEntry {
@@ -60,8 +95,11 @@ export interface Order {
   quantity?: number;
   customer?: Customer;
   model?: { key: string; sizeBytes: number };
-  price?: Money | null;
+  price?: Price | null;
   breakdown?: PriceBreakdown | null;
+  /** The raw model file of a custom order (MES views), e.g. `/api/mes/orders/<id>/model`. */
+  modelUrl?: string;
+  quoteId?: string;
   createdAt?: string;
   updatedAt?: string;
   history?: HistoryEntry[];
@@ -87,4 +125,81 @@ export interface Alloy {
   id: string;
   name: string;
   densityGPerCm3: number;
+}
+
+// Pricing service, `/api/pricing`.
+
+export type Units = 'mm' | 'cm' | 'm' | 'in';
+export type ModelFormat = 'binary' | 'ascii' | 'obj';
+/** What a viewer is told about a file: the server's `format`, `stl`, or nothing (then it sniffs). */
+export type ModelFormatHint = ModelFormat | 'stl' | undefined;
+
+export interface ModelIssue {
+  code: string;
+  message: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  filename: string;
+  units: Units;
+  format: ModelFormat;
+  bytes: number;
+  analysis: MeshAnalysis;
+  validation: { watertight: boolean; issues: ModelIssue[] };
+  fileUrl: string;
+}
+
+export type ProgressStage = 'parse' | 'analyse' | 'validate' | 'price';
+
+/** One server-sent event of `GET /api/pricing/progress/:id`. */
+export type ProgressEvent =
+  | { stage: ProgressStage; done: number; total: number }
+  | { stage: 'done' }
+  | { stage: 'failed'; message: string };
+
+export interface PriceListAlloy {
+  id: string;
+  name: string;
+  densityGPerCm3: number;
+  pricePerGramMinor: number;
+}
+
+export interface PriceListStone {
+  type: string;
+  name: string;
+  sizes: { sizeMm: number; priceMinor: number }[];
+}
+
+export interface PriceList {
+  version: string | number;
+  currency: string;
+  alloys: PriceListAlloy[];
+  stones: PriceListStone[];
+  marginPercent: number;
+}
+
+export interface StoneChoice {
+  type: string;
+  sizeMm: number;
+  count: number;
+}
+
+export interface QuoteStoneLine extends StoneChoice {
+  unitMinor: number;
+  amountMinor: number;
+}
+
+export interface Quote {
+  id: string;
+  modelId: string;
+  alloy: string;
+  quantity: number;
+  stones: StoneChoice[];
+  priceListVersion: string | number;
+  expiresAt: string;
+  metalGrams: number;
+  /** The contract's nested shape (`metal`, `stones`, `labour`, `margin`, `total`), or the flat one. */
+  breakdown: PriceBreakdown;
+  total: Money;
 }

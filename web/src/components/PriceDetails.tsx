@@ -1,11 +1,12 @@
 import type { Order } from '../api/types';
-import { formatMinor, formatMoney } from '../lib/money';
-
-const grams = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+import { breakdownOf } from '../lib/breakdown';
+import { formatMoney } from '../lib/money';
+import { BreakdownList } from './BreakdownList';
 
 /** The order's price and, when known, how it was calculated. */
 export function PriceDetails({ order }: { order: Order }) {
-  const price = order.price ?? order.breakdown?.total ?? null;
+  const breakdown = breakdownOf(order);
+  const price = order.price ?? breakdown?.total ?? null;
   if (!price) {
     return (
       <p className="muted" data-testid="order-price" data-known="false">
@@ -13,7 +14,6 @@ export function PriceDetails({ order }: { order: Order }) {
       </p>
     );
   }
-  const breakdown = order.breakdown;
   return (
     <div className="price">
       <p>
@@ -23,18 +23,12 @@ export function PriceDetails({ order }: { order: Order }) {
         </strong>
       </p>
       {breakdown && (
-        <dl className="breakdown" data-testid="price-breakdown">
-          {breakdown.metalGrams !== undefined && (
-            <>
-              <dt>Metal weight</dt>
-              <dd data-testid="breakdown-grams">{grams.format(breakdown.metalGrams)} g</dd>
-            </>
-          )}
-          <dt>Metal ({breakdown.alloy})</dt>
-          <dd data-testid="breakdown-metal">{formatMinor(breakdown.metalMinor, price.currency)}</dd>
-          <dt>Labour</dt>
-          <dd data-testid="breakdown-labour">{formatMinor(breakdown.labourMinor, price.currency)}</dd>
-        </dl>
+        <BreakdownList
+          breakdown={breakdown}
+          currency={price.currency}
+          testId="price-breakdown"
+          prefix="breakdown"
+        />
       )}
     </div>
   );

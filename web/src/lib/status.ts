@@ -28,6 +28,7 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   CLOSED: 'Delivered',
   CANCELLED: 'Cancelled',
   REJECTED: 'Rejected',
+  PRICING_FAILED: 'Pricing failed — our staff are on it',
 };
 
 export function isTerminal(status: OrderStatus): boolean {

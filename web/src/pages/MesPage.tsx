@@ -1,4 +1,7 @@
-/** Production floor: the queue of approved orders and the operator's own orders. */
+/**
+ * Production floor: the queue of approved orders and the operator's own orders; "Details" opens
+ * an order's card (3D model, figures, price breakdown) below its row, one card at a time.
+ */
 import { useState } from 'react';
 import { advanceOrder, claimNext, claimOrder, listOperatorOrders, listQueue } from '../api/mes';
 import type { Order } from '../api/types';
@@ -25,6 +28,8 @@ export function MesPage() {
   });
   const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const toggle = (order: Order) => setOpenId((id) => (id === order.id ? null : order.id));
 
   async function act(id: string, call: () => Promise<Order>, done: (order: Order) => string) {
     setNotice(null);
@@ -85,7 +90,13 @@ export function MesPage() {
         </div>
         <ErrorMessage message={queue.error} testId="queue-error" />
         {queue.data ? (
-          <QueueTable orders={queue.data} busy={action.busy} onTake={take} />
+          <QueueTable
+            orders={queue.data}
+            busy={action.busy}
+            openId={openId}
+            onToggle={toggle}
+            onTake={take}
+          />
         ) : (
           !queue.error && <p className="muted">Loading…</p>
         )}
@@ -94,7 +105,15 @@ export function MesPage() {
         <h2>My orders</h2>
         {!listedOperator && <p className="muted">Enter your operator name to see your orders.</p>}
         <ErrorMessage message={mine.error} testId="operator-orders-error" />
-        {mine.data && <OperatorOrdersTable orders={mine.data} busy={action.busy} onAdvance={advance} />}
+        {mine.data && (
+          <OperatorOrdersTable
+            orders={mine.data}
+            busy={action.busy}
+            openId={openId}
+            onToggle={toggle}
+            onAdvance={advance}
+          />
+        )}
       </section>
     </>
   );

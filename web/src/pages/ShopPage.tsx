@@ -1,8 +1,12 @@
-/** Customer shop: contact details, catalog, custom piece upload and the customer's orders. */
+/**
+ * Customer shop: contact details, catalog, custom piece (upload, preview, quote, order), the older
+ * direct custom order and the customer's orders.
+ */
 import { TextField } from '../components/TextField';
 import { STORAGE_KEYS, useStoredState } from '../lib/storage';
 import { CatalogSection } from './shop/CatalogSection';
 import { CustomOrderForm } from './shop/CustomOrderForm';
+import { CustomPieceSection } from './shop/CustomPieceSection';
 import { MyOrders } from './shop/MyOrders';
 
 export function ShopPage() {
@@ -33,6 +37,7 @@ export function ShopPage() {
         </div>
       </section>
       <CatalogSection customer={customer} />
+      <CustomPieceSection customer={customer} />
       <CustomOrderForm customer={customer} />
       <MyOrders email={customer.email} />
     </>

@@ -1,4 +1,7 @@
-/** "Custom piece": create the order, upload the STL with a progress bar, submit, then track. */
+/**
+ * "Order without a quote", the older custom flow: create the order, upload the STL with a progress
+ * bar, submit, then track; the price is calculated after ordering.
+ */
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/http';
 import { createCustomOrder, getAlloys, submitOrder, uploadModel } from '../../api/shop';
@@ -64,8 +67,11 @@ export function CustomOrderForm({ customer }: { customer: Customer }) {
   const busy = phase !== 'idle';
   return (
     <section className="panel">
-      <h2>Custom piece</h2>
-      <p className="muted">Upload a 3D model (STL) and we price it by its volume in the alloy you choose.</p>
+      <h2>Custom piece without a quote</h2>
+      <p className="muted">
+        Already sure? Upload an STL and order at once: we price it by its volume in the alloy you choose after
+        the order is placed, and a seller confirms it.
+      </p>
       <form className="form-grid" onSubmit={(event) => void onSubmit(event)} data-testid="custom-form">
         <div className="field">
           <label htmlFor="custom-alloy">Alloy</label>
