@@ -16,10 +16,58 @@ export const MODEL_TYPES = [
 ];
 
 /** Registers the parser in the caller's plugin scope only. */
-export function acceptModelUploads(app: FastifyInstance, maxBytes: number): void {
-  app.addContentTypeParser(MODEL_TYPES, { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) =>
-    done(null, body),
+export function acceptModelUploads(
+  app: FastifyInstance,
+  maxBytes: number,
+  opts: { shared?: boolean } = {},
+): void {
+  if (!opts.shared) {
+    app.addContentTypeParser(MODEL_TYPES, { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) =>
+      done(null, body),
+    );
+    return;
+  }
+  app.addContentTypeParser(MODEL_TYPES, (req: FastifyRequest, payload: AsyncIterable<Buffer>) =>
+    readShared(payload, req.headers['content-length'], maxBytes),
   );
+}
+
+/** Fastify's own code for an oversized body, so the server's 413 answer covers this parser too. */
+function tooLarge(): Error {
+  return Object.assign(new Error('Request body is too large'), {
+    code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    statusCode: 413,
+  });
+}
+
+/**
+ * Reads an upload straight into a SharedArrayBuffer, chunk by chunk as it arrives: the model is
+ * then held once, and worker threads read those same bytes, instead of a request buffer plus a
+ * shared copy. Sized from Content-Length when given (checked against the limit before reading),
+ * grown by doubling otherwise. Returned as a Buffer view of the shared memory.
+ */
+async function readShared(
+  payload: AsyncIterable<Buffer>,
+  contentLength: string | undefined,
+  maxBytes: number,
+) {
+  const declared = contentLength === undefined ? undefined : Number(contentLength);
+  if (declared !== undefined && declared > maxBytes) throw tooLarge();
+  let memory = new SharedArrayBuffer(Math.max(declared ?? 64 * 1024, 1));
+  let bytes = new Uint8Array(memory);
+  let length = 0;
+  for await (const chunk of payload) {
+    if (length + chunk.length > maxBytes) throw tooLarge();
+    if (length + chunk.length > bytes.length) {
+      memory = new SharedArrayBuffer(Math.min(maxBytes, Math.max(bytes.length * 2, length + chunk.length)));
+      const grown = new Uint8Array(memory);
+      grown.set(bytes.subarray(0, length));
+      bytes = grown;
+    }
+    bytes.set(chunk, length);
+    length += chunk.length;
+  }
+  return Buffer.from(memory, 0, length);
 }
 
 /**

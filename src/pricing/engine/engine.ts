@@ -70,9 +70,14 @@ export class PricingEngine {
   ): Promise<Measured> {
     const t0 = performance.now();
     const format = detectModelFormat(file, info.filename);
-    // One copy into shared memory: every worker reads the same bytes.
-    const bytes = new SharedArrayBuffer(file.byteLength);
-    new Uint8Array(bytes).set(file);
+    // Every worker reads the same bytes: an upload already arrives in shared memory (see
+    // model-upload.ts); a file read from storage is copied there once.
+    let bytes: SharedArrayBuffer;
+    if (file.buffer instanceof SharedArrayBuffer && file.byteOffset === 0) bytes = file.buffer;
+    else {
+      bytes = new SharedArrayBuffer(file.byteLength);
+      new Uint8Array(bytes).set(file);
+    }
     const byteLength = file.byteLength;
 
     let positions: SharedArrayBuffer;

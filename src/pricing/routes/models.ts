@@ -17,7 +17,7 @@ export function modelRoutes(d: PricingDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
     const { db, config, storage } = d.ctx;
-    acceptModelUploads(app, config.MODEL_MAX_BYTES);
+    acceptModelUploads(app, config.MODEL_MAX_BYTES, { shared: true });
 
     r.post(
       '/models',
