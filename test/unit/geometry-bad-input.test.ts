@@ -69,7 +69,7 @@ test('truncated binary and a header claiming more triangles than the file holds:
 test('a header claiming billions of triangles fails at once, allocating nothing', () => {
   const bytes = binaryStl('x', TETRA, 3_000_000_000);
   const { ms, bytes: allocated } = measured(() => throwsCode(() => readModel(bytes), 'MODEL_TRUNCATED'));
-  assert.ok(ms < 50, `${ms} ms`);
+  assert.ok(ms < 200, `${ms} ms`); // no allocation, no loop: far below this even on a busy machine
   assert.ok(allocated < 1_000_000, `${allocated} bytes allocated`);
   // Even when the bytes were all there, the triangle limit trips before allocating.
   throwsCode(() => readModel(binaryStl('x', TETRA), { maxTriangles: 2 }), 'MODEL_TOO_LARGE');
@@ -111,14 +111,14 @@ test('binary bytes sent as ASCII: "solid" then binary garbage ends in an error, 
   // Garbage right after "solid": not text, so read as a binary STL whose header is nonsense.
   const early = Buffer.concat([Buffer.from('solid model\n'), garbage(5_000)]);
   const e1 = measured(() => assert.throws(() => readModel(early), ModelError));
-  assert.ok(e1.ms < 100);
+  assert.ok(e1.ms < 500, `${e1.ms} ms`);
   // Valid facets for the first kilobytes, then garbage: the ASCII reader stops at the garbage.
   const late = Buffer.concat([ascii.subarray(0, 3_000), garbage(20_000_000)]);
   const e2 = measured(() => {
     const err = assert.throws(() => readModel(late), ModelError);
     return err;
   });
-  assert.ok(e2.ms < 1000, `${e2.ms} ms`);
+  assert.ok(e2.ms < 5000, `${e2.ms} ms`); // a bound, not a benchmark: a hang would never end
   try {
     readModel(late);
   } catch (err) {
@@ -139,7 +139,7 @@ test('endless whitespace (50 MB of spaces) finishes fast with an error', () => {
   ] as const) {
     const bytes = Buffer.concat([Buffer.from(head), spaces]);
     const { ms } = measured(() => throwsCode(() => readModel(bytes, { format }), code));
-    assert.ok(ms < 1500, `${JSON.stringify(head)}: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 5000, `${JSON.stringify(head)}: ${ms.toFixed(0)} ms`); // a bound against hangs
   }
   // Newlines and tabs are whitespace too; the line number in the message stays right.
   const lines = Buffer.concat([

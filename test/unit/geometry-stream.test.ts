@@ -70,7 +70,7 @@ test('stream: the header count is checked against the limits before any allocati
   const t0 = performance.now();
   const d = new BinaryStlDecoder();
   throwsCode(() => d.push(huge), 'MODEL_TOO_LARGE');
-  assert.ok(performance.now() - t0 < 50);
+  assert.ok(performance.now() - t0 < 200); // no allocation, no loop
   assert.ok(process.memoryUsage().arrayBuffers - before < 1_000_000, 'nothing big was allocated');
   // An error sticks: the stream is unusable afterwards.
   throwsCode(() => d.push(new Uint8Array(10)), 'MODEL_TOO_LARGE');

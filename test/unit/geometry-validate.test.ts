@@ -141,15 +141,13 @@ test('a binary STL longer than its header count is reported, not rejected', () =
   );
 });
 
-test('watertightness of a 1 M-triangle mesh takes under 300 ms on one core', () => {
+// Its speed (< 300 ms) is the pricing benchmark's to prove; here, that the hash tables stay
+// right at full size (welding 500 000 shared vertices, 1.5 M edges).
+test('a 1 M-triangle closed mesh is found watertight, with every vertex welded', () => {
   const mesh = parseStl(toBinaryStl(testModel('torus', 1_000_000).mesh));
   assert.equal(mesh.triangleCount, 1_000_000);
-  let best = Infinity;
-  for (let run = 0; run < 3 && best >= 300; run++) {
-    const t0 = performance.now();
-    const t = checkTopology(mesh.positions, mesh.triangleCount);
-    best = Math.min(best, performance.now() - t0);
-    assert.equal(t.openEdges + t.nonManifoldEdges + t.misorientedEdges, 0);
-  }
-  assert.ok(best < 300, `best of up to 3 runs took ${best.toFixed(0)} ms`);
+  const t = checkTopology(mesh.positions, mesh.triangleCount);
+  assert.equal(t.openEdges + t.nonManifoldEdges + t.misorientedEdges, 0);
+  assert.equal(t.edgeCount, 1_500_000);
+  assert.equal(t.vertexCount, 500_000);
 });

@@ -14,9 +14,9 @@
  * away sums large terms that cancel. So the origin is a vertex of the mesh (meshOrigin), and
  * every sum is float64. All parts of one mesh must use the same origin for their sums to add up.
  *
- * Speed (one core, 1 M triangles ≈ 17 ms from file bytes, see bench/pricing.ts). node-stl, the
- * usual npm answer, allocates three Vector3 objects and an edge record per triangle and takes
- * ~5 s for the same file, hence this hand-written loop. What it does to be fast:
+ * Speed (one core, 1 M triangles in ~15 ms from the file bytes: bench/pricing.ts). node-stl,
+ * the usual npm answer, allocates three Vector3 objects and an edge record per triangle and
+ * takes 5–10 s on the same file, hence this hand-written loop. What it does to be fast:
  *  - no object per triangle; nine float reads, one cross product, one sqrt;
  *  - one kernel for both sources: it reads float32 little-endian through a DataView with a
  *    byte stride (50 for STL records, 36 for a positions array). V8 compiles a DataView read

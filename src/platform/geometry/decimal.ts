@@ -30,28 +30,22 @@ export function readDecimal(
   let i = s;
   let neg = false;
   if (i < e && (b[i] === 45 || b[i] === 43)) neg = b[i++] === 45;
-  // The digits, both sides of the point, go into one integer mantissa: the first 9 in an int32
-  // (`| 0` keeps V8 on integer multiply-adds), any further ones in a double.
-  let head = 0;
-  let tail = 0;
-  let digits = 0;
-  let fraction = -1; // digits after the point, -1 before it
+  // All digits, both sides of the point, go into one mantissa; exact up to 15 digits.
+  let mant = 0;
+  let dot = -1;
+  const start = i;
   for (; i < e; i++) {
     const d = b[i]! - 48;
-    if (d >= 0 && d <= 9) {
-      if (digits < 9) head = (head * 10 + d) | 0;
-      else tail = tail * 10 + d;
-      digits++;
-      if (fraction >= 0) fraction++;
-    } else if (d === -2 && fraction < 0) {
-      fraction = 0; // '.'
-    } else break;
+    if (d >= 0 && d <= 9) mant = mant * 10 + d;
+    else if (d === -2 && dot < 0) dot = i;
+    else break;
   }
-  if (digits === 0) {
+  const digits = i - start - (dot < 0 ? 0 : 1);
+  if (digits <= 0) {
     out[o] = NaN;
     return i;
   }
-  let exp = fraction > 0 ? -fraction : 0;
+  let exp = dot < 0 ? 0 : dot + 1 - i; // minus the digits after the point
   if (i < e && (b[i]! | 0x20) === 101) {
     let j = i + 1;
     let eneg = false;
@@ -70,9 +64,8 @@ export function readDecimal(
     exp += eneg ? -ev : ev;
     i = j;
   }
-  // Up to 15 digits the mantissa is exact (leading zeros count, which only costs a slow path).
+  // Leading zeros count as digits here, which only sends such numbers down the slow path.
   if (digits <= 15 && exp >= -22 && exp <= 22) {
-    const mant = digits <= 9 ? head : head * POW10[digits - 9]! + tail;
     const v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
     out[o] = neg ? -v : v;
     return i;

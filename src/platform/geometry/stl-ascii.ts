@@ -56,8 +56,8 @@ const VERTEX_CONTEXT = [
   'as vertex 3 of 3 in a facet',
 ];
 
-/** Space, \t \n \v \f \r. */
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+/** Space, \t \n \v \f \r. Token bytes (> 32) are ruled out by the first comparison. */
+const isSpace = (c: number): boolean => c <= 32 && (c === 32 || (c >= 9 && c <= 13));
 
 // The reader is a set of pure functions of (bytes, position) returning the next position, so
 // the parse loop keeps its cursor in a local variable (a register) instead of an object field.
@@ -145,9 +145,9 @@ export function parseAsciiStl(
   const b = bytes;
   let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; // UTF-8 BOM
 
-  // Facets are 200–300 bytes of text; start at 1 per 250 bytes and double as needed.
+  // Exporters write 200–300 bytes of text per facet; room for 1 per 200 bytes rarely needs to grow.
   let positions: Float32Array = new Float32Array(
-    Math.max(9, Math.min(maxTriangles, Math.ceil(b.length / 250)) * 9),
+    Math.max(9, Math.min(maxTriangles, Math.ceil(b.length / 200)) * 9),
   );
   let count = 0;
 
@@ -167,7 +167,7 @@ export function parseAsciiStl(
           // The normal is not read: any token will do ("nan" included).
           i = skipSpace(b, i);
           if (i >= b.length) throw unexpected(b, i, 'a number', "in 'facet normal nx ny nz'");
-          while (i < b.length && !isSpace(b[i]!)) i++;
+          while (i < b.length && b[i]! > 32) i++; // a control byte ends it, and fails next
         }
         i = expectWord(b, i, OUTER, "after 'facet normal nx ny nz'");
       } else {
