@@ -130,6 +130,40 @@ describe('pricing service, embedded', () => {
     assertError(unknown, 422, 'QUOTE_NOT_FOUND');
   });
 
+  test('partners: the price API quotes a base64 model, and an order from the quote keeps its price', async () => {
+    const partner = { authorization: 'Bearer demo-partner-key' };
+    const q = await api<Quote & { modelKey: string }>('POST', '/api/partner/v1/quotes', {
+      json: {
+        alloy: 'platinum-950',
+        quantity: 1,
+        model: { filename: 'ring.stl', contentBase64: toBinaryStl(ring).toString('base64') },
+      },
+      headers: partner,
+    });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    assert.ok(q.body.total.amountMinor > 0);
+    const bad = await api('POST', '/api/partner/v1/quotes', {
+      json: {
+        alloy: 'platinum-950',
+        model: { filename: 'x.stl', contentBase64: Buffer.from('%PDF-1.7 no').toString('base64') },
+      },
+      headers: partner,
+    });
+    assertError(bad, 422, 'MODEL_NOT_STL');
+    const placed = await api<Order>('POST', '/api/partner/v1/orders', {
+      json: { reference: 'PQ-1', customer: CUSTOMER, quoteId: q.body.id },
+      headers: { ...partner, 'idempotency-key': crypto.randomUUID() },
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const priced = await eventually(async () => {
+      const o = (await api<Order>('GET', `/api/partner/v1/orders/${placed.body.id}`, { headers: partner }))
+        .body;
+      return o.price ? o : undefined;
+    });
+    assert.equal(priced.price?.amountMinor, q.body.total.amountMinor);
+    assert.equal(priced.breakdown?.quoteId, q.body.id);
+  });
+
   test('a new price-list version prices new quotes; earlier quotes keep theirs', async () => {
     const model = await upload(toBinaryStl(ring));
     const before = await api<Quote>('POST', `${P}/quotes`, {
