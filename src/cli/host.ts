@@ -73,7 +73,9 @@ export async function startHost(opts: {
       if (mode === 'embedded' || opts.defs.some((d) => d.name === name)) return selfUrl();
       const url = name === 'pricing' ? config.PRICING_URL : undefined;
       if (!url)
-        throw new Error(`The ${name} service's URL is not configured: set PRICING_URL to the pricing service's base URL.`);
+        throw new Error(
+          `The ${name} service's URL is not configured: set PRICING_URL to the pricing service's base URL.`,
+        );
       return url.replace(/\/$/, '');
     };
     // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
@@ -83,10 +85,15 @@ export async function startHost(opts: {
       const db = dbs[i] as Db;
       const log = logger.child({ service: def.name });
       services.push(
-        await startService(def, { name: def.name, db, config, logger: log, storage, transport, serviceUrl }, app, {
-          instanceId,
-          seed: opts.seed ?? false,
-        }),
+        await startService(
+          def,
+          { name: def.name, db, config, logger: log, storage, transport, serviceUrl },
+          app,
+          {
+            instanceId,
+            seed: opts.seed ?? false,
+          },
+        ),
       );
     }
     if (opts.web) {

@@ -77,7 +77,12 @@ export const PriceBreakdown = Type.Object({
   labourMinor: MinorUnits,
   /** Labour split by what drives it: every piece, surface to finish, detail, size. */
   labour: Type.Optional(
-    Type.Object({ baseMinor: MinorUnits, surfaceMinor: MinorUnits, detailMinor: MinorUnits, sizeMinor: MinorUnits }),
+    Type.Object({
+      baseMinor: MinorUnits,
+      surfaceMinor: MinorUnits,
+      detailMinor: MinorUnits,
+      sizeMinor: MinorUnits,
+    }),
   ),
   marginPercent: Type.Optional(Type.Number({ minimum: 0 })),
   marginMinor: Type.Optional(MinorUnits),

@@ -37,7 +37,11 @@ export function mesRoutes(ctx: ServiceContext) {
     const { db } = ctx;
     const modelUrl = (row: store.ProductionRow) =>
       row.model_key ? { modelUrl: `/api/mes/orders/${row.id}/model` } : {};
-    const brief = (row: store.ProductionRow) => ({ ...toOrderView(row), ...modelUrl(row), operator: row.operator });
+    const brief = (row: store.ProductionRow) => ({
+      ...toOrderView(row),
+      ...modelUrl(row),
+      operator: row.operator,
+    });
     const view = async (row: store.ProductionRow, q: Queryable = db) => ({
       ...toOrderView(row, await readHistory(q, row.id)),
       ...modelUrl(row),

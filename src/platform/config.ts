@@ -87,7 +87,8 @@ export const VARIABLES = {
     kind: 'int',
     default: '30000',
     min: 10,
-    description: 'A pricing task running longer is stopped (its worker terminated) and retried on another worker.',
+    description:
+      'A pricing task running longer is stopped (its worker terminated) and retried on another worker.',
   },
   PRICING_TASK_ATTEMPTS: {
     kind: 'int',

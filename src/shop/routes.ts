@@ -175,7 +175,9 @@ export function shopRoutes(ctx: ServiceContext) {
         let quantity = b.quantity ?? 1;
         if (b.kind === 'custom' && b.quoteId) {
           quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
-          const taken = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [quote.id]);
+          const taken = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
+            quote.id,
+          ]);
           if (taken.rows[0]) throw new QuoteUsedError(quote.id, taken.rows[0].id);
           alloy = quote.alloy as AlloyId;
           quantity = quote.quantity;

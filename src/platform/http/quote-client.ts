@@ -72,7 +72,10 @@ export async function requestQuote(
 ): Promise<{ status: number; body: unknown }> {
   const call = async (path: string, init: RequestInit) => {
     try {
-      const res = await fetch(`${pricingBaseUrl}/api/pricing${path}`, { ...init, signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(`${pricingBaseUrl}/api/pricing${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(60_000),
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     } catch (err) {
       throw new PricingUnavailableError((err as Error).message);
