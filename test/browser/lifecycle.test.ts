@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { approveInCrm, launchChromium, newPage } from '../support/browser.js';
 import { startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
 import { torusStl } from '../../src/platform/geometry/generate.js';
 
@@ -50,23 +51,6 @@ const RECORD_UPLOAD_PROGRESS = `
   })();
 `;
 
-/** Collects uncaught page errors and console errors, so the test can require there were none. */
-function watchErrors(page: Page, who: string, errors: string[]): void {
-  page.on('pageerror', (err) => errors.push(`${who}: page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`${who}: console error: ${msg.text()}`);
-  });
-}
-
-async function newPage(browser: Browser, who: string, errors: string[]): Promise<[BrowserContext, Page]> {
-  // One context per person: separate localStorage, as on three different machines.
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  watchErrors(page, who, errors);
-  return [context, page];
-}
-
 /** The carrier confirms the delivery; retried while the CRM has not yet heard of the shipment. */
 async function confirmDelivery(baseUrl: string, trackingNumber: string): Promise<Record<string, unknown>> {
   const end = Date.now() + STEP_MS;
@@ -101,26 +85,14 @@ test('a custom piece goes from upload to delivery through the web app', { timeou
   try {
     tmp = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
     mark('platform');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     mark('browser');
     const stlPath = join(tmp, 'torus-ring.stl');
     const stl = torusStl(9, 1.2, 48, 16);
     writeFileSync(stlPath, stl);
 
     // 1. Customer: details, custom piece, STL upload, order → tracking page.
-    const [customerContext, customer] = await newPage(browser, 'customer', errors);
+    const [customerContext, customer] = await newPage(browser, 'customer', errors, STEP_MS);
     await customerContext.addInitScript({ content: RECORD_UPLOAD_PROGRESS });
     await customer.goto(`${host.url}/#/`);
     await customer.getByTestId('customer-name').fill('Ada Lovelace');
@@ -153,19 +125,11 @@ test('a custom piece goes from upload to delivery through the web app', { timeou
 
     mark('customer ordered, priced');
     // 2. Seller: approve the order (its price is above the 1-cent auto-approval limit).
-    const [sellerContext, seller] = await newPage(browser, 'seller', errors);
-    await seller.goto(`${host.url}/#/crm`);
-    await seller.getByTestId('seller-name').fill('Grace');
-    const approvalRow = seller.locator(`[data-testid="approval-row"][data-order-number="${orderNumber}"]`);
-    await approvalRow.waitFor();
-    await approvalRow.getByTestId(`approve-${orderNumber}`).click();
-    await approvalRow.waitFor({ state: 'detached' });
-    assert.equal(await seller.getByTestId('crm-error').count(), 0, 'no error after approving');
-    await sellerContext.close();
+    await approveInCrm(browser, host.url, orderNumber, errors, STEP_MS);
 
     mark('seller approved');
     // 3. Operator: take the order from the queue and advance it to SHIPPED.
-    const [operatorContext, operator] = await newPage(browser, 'operator', errors);
+    const [operatorContext, operator] = await newPage(browser, 'operator', errors, STEP_MS);
     await operator.goto(`${host.url}/#/mes`);
     await operator.getByTestId('operator-name').fill('Linus');
     await operator.getByTestId(`take-${orderNumber}`).click();

@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
+import { approveInCrm, launchChromium, newPage } from '../support/browser.js';
 import { startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
 import { torusStl } from '../../src/platform/geometry/generate.js';
 
@@ -66,24 +67,9 @@ interface PriceList {
   stones: { type: string; sizes: { sizeMm: number }[] }[];
 }
 
-/** Page errors and console errors; the refused upload's 4xx is expected and not counted. */
-function watchErrors(page: Page, who: string, errors: string[]): void {
-  page.on('pageerror', (err) => errors.push(`${who}: page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const expected =
-      /status of 4\d\d/.test(msg.text()) && msg.location().url.includes('/api/pricing/models?');
-    if (!expected) errors.push(`${who}: console error: ${msg.text()} (${msg.location().url})`);
-  });
-}
-
-async function newPage(browser: Browser, who: string, errors: string[]): Promise<[BrowserContext, Page]> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  watchErrors(page, who, errors);
-  return [context, page];
-}
+/** The refused upload's 4xx is provoked on purpose and not counted as an error. */
+const refusedUpload = (msg: ConsoleMessage) =>
+  /status of 4\d\d/.test(msg.text()) && msg.location().url.includes('/api/pricing/models?');
 
 /** Waits for `done` or for the error box `errorTestId`, and fails with the error's text if that came. */
 async function expectNoError(page: Page, done: string, errorTestId: string, what: string): Promise<void> {
@@ -141,21 +127,7 @@ test(
     const errors: string[] = [];
     try {
       tmp = mkdtempSync(join(tmpdir(), 'atelier-pricing-'));
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        // No --disable-gpu: WebGL runs on SwiftShader, which Chromium only allows when asked to.
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--use-angle=swiftshader',
-          '--enable-unsafe-swiftshader',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium({ webgl: true });
       const stlPath = join(tmp, 'torus-ring.stl');
       const stl = torusStl(R, r, SEG_MAJOR, SEG_MINOR);
       writeFileSync(stlPath, stl);
@@ -165,7 +137,7 @@ test(
       assert.ok(priceList.alloys.length > 0, 'the price list has alloys');
 
       // 1. Customer: details; a file that is no model is refused with the server's own message.
-      const [customerContext, customer] = await newPage(browser, 'customer', errors);
+      const [customerContext, customer] = await newPage(browser, 'customer', errors, STEP_MS, refusedUpload);
       await customerContext.addInitScript({ content: RECORD_PROGRESS });
       const fileRequests: string[] = [];
       customer.on('request', (req) => {
@@ -278,18 +250,10 @@ test(
       t.diagnostic(`order ${orderNumber} (${orderId}) at ${quoteTotalText}`);
 
       // 6. Seller: approve (every price is above the 1-cent auto-approval limit).
-      const [sellerContext, seller] = await newPage(browser, 'seller', errors);
-      await seller.goto(`${host.url}/#/crm`);
-      await seller.getByTestId('seller-name').fill('Grace');
-      const approvalRow = seller.locator(`[data-testid="approval-row"][data-order-number="${orderNumber}"]`);
-      await approvalRow.waitFor();
-      await approvalRow.getByTestId(`approve-${orderNumber}`).click();
-      await approvalRow.waitFor({ state: 'detached' });
-      assert.equal(await seller.getByTestId('crm-error').count(), 0, 'no error after approving');
-      await sellerContext.close();
+      await approveInCrm(browser, host.url, orderNumber, errors, STEP_MS);
 
       // 7. Operator: the order's card in the queue shows the model from its modelUrl.
-      const [operatorContext, operator] = await newPage(browser, 'operator', errors);
+      const [operatorContext, operator] = await newPage(browser, 'operator', errors, STEP_MS, refusedUpload);
       const modelRequests: string[] = [];
       operator.on('response', (res) => {
         if (res.url().includes(`/api/mes/orders/${orderId}/`))
