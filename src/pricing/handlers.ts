@@ -2,7 +2,7 @@ import type { Envelope } from '../contracts/envelope.js';
 import type { EventPayload, EventType } from '../contracts/events.js';
 import type { OrderStatus } from '../contracts/order-status.js';
 import type { Queryable } from '../platform/db/types.js';
-import type { AnyHandler, PreparedHandler } from '../platform/messaging/consumer.js';
+import type { AnyHandler, Handler, PreparedHandler } from '../platform/messaging/consumer.js';
 import { recordTransition } from '../platform/orders/history.js';
 import type { PriceOutcome, PriceRequest } from './price-order.js';
 import { priceRequestOf } from './price-order.js';
@@ -98,5 +98,11 @@ export function pricingHandlers(price: PriceFn): Partial<Record<EventType, AnyHa
       );
     },
   };
-  return { 'order.submitted.v1': submitted };
+  /** A seller ended an order whose pricing had failed: it leaves the staff list and cannot be retried. */
+  const ended: Handler = async (event, q) => {
+    const p = event.payload as EventPayload<'order.cancelled.v1'>;
+    const how = event.type === 'order.cancelled.v1' ? 'cancelled' : 'rejected';
+    await store.closeFailedJob(q, event.orderId, `${how} by ${p.actor}: ${p.reason}`);
+  };
+  return { 'order.submitted.v1': submitted, 'order.cancelled.v1': ended, 'order.rejected.v1': ended };
 }

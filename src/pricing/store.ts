@@ -158,7 +158,7 @@ export async function useQuote(q: Queryable, id: string, orderId: string): Promi
   return (r.rowCount ?? 0) > 0;
 }
 
-export type JobStatus = 'priced' | 'rejected' | 'failed';
+export type JobStatus = 'priced' | 'rejected' | 'failed' | 'closed';
 
 export interface JobRow {
   order_id: string;
@@ -203,4 +203,13 @@ export async function failedJobs(q: Queryable, limit: number): Promise<JobRow[]>
       limit,
     ])
   ).rows;
+}
+
+/** The order was ended elsewhere (a seller cancelled or rejected it): its failed job is closed. */
+export async function closeFailedJob(q: Queryable, orderId: string, why: string): Promise<void> {
+  await q.query(
+    `UPDATE price_jobs SET status = 'closed', reason = reason || ' — then ' || $2, updated_at = now()
+     WHERE order_id = $1 AND status = 'failed'`,
+    [orderId, why],
+  );
 }

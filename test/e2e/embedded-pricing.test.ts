@@ -241,6 +241,45 @@ describe('pricing service, embedded', () => {
     );
   });
 
+  test('a seller cancels an order whose pricing failed: its job closes and cannot be retried', async () => {
+    const config = platform.services.find((s) => s.def.name === 'pricing')?.ctx.config as {
+      PRICING_FAULT: string;
+    };
+    const created = await api<Order>('POST', '/api/shop/orders', {
+      json: { kind: 'custom', alloy: 'gold-585', customer: CUSTOMER },
+    });
+    await api('PUT', `/api/shop/orders/${created.body.id}/model`, {
+      raw: toBinaryStl(ring),
+      headers: OCTETS,
+    });
+    config.PRICING_FAULT = 'hang';
+    try {
+      await api('POST', `/api/shop/orders/${created.body.id}/submit`, { json: {} });
+      await eventually(async () =>
+        (await order(created.body.id)).status === 'PRICING_FAILED' ? true : undefined,
+      );
+    } finally {
+      config.PRICING_FAULT = 'none';
+    }
+    const cancelled = await api('POST', `/api/crm/orders/${created.body.id}/cancel`, {
+      json: { seller: 'Grace', reason: 'customer changed their mind' },
+    });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const job = await eventually(async () => {
+      const j = await api<{ status: string; reason: string }>('GET', `${P}/jobs/${created.body.id}`);
+      return j.body.status === 'closed' ? j.body : undefined;
+    });
+    assert.match(job.reason, /cancelled by seller:Grace: customer changed their mind/);
+    const listed = await api<{ items: { orderId: string }[] }>('GET', `${P}/jobs`);
+    assert.ok(!listed.body.items.some((j) => j.orderId === created.body.id), 'no longer in front of staff');
+    assertError(
+      await api('POST', `${P}/jobs/${created.body.id}/retry`, { headers: ADMIN }),
+      409,
+      'PRICE_JOB_NOT_FAILED',
+      'closed',
+    );
+  });
+
   test('the operator can read the model of a custom order from the MES', async () => {
     const model = await upload(toBinaryStl(ring));
     const q = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'silver-925' } });

@@ -14,7 +14,9 @@ const JobView = Type.Object({
   orderId: Type.String(),
   orderNumber: Type.String(),
   channel: Type.String(),
-  status: Type.String({ description: 'priced, rejected or failed' }),
+  status: Type.String({
+    description: 'priced, rejected, failed, or closed (failed, then the order was cancelled or rejected)',
+  }),
   attempts: Type.Integer(),
   reason: Type.Union([Type.String(), Type.Null()]),
   breakdown: Type.Union([PriceBreakdown, Type.Null()]),
