@@ -39,6 +39,27 @@ describe('pricing engine on the worker pool', () => {
     assert.ok(Math.abs(ascii.figures.volumeMm3 - expected.volumeMm3) / expected.volumeMm3 < 1e-6);
   });
 
+  test('the validation report: a flipped triangle and bytes beyond the header are named', async () => {
+    const mesh = sphereMesh(5, 12);
+    const flipped = new Float32Array(mesh.positions);
+    // Swap two corners of triangle 0: it now faces inwards against its neighbours.
+    for (let k = 0; k < 3; k++) [flipped[3 + k], flipped[6 + k]] = [flipped[6 + k]!, flipped[3 + k]!];
+    const e = engine();
+    const bad = await e.measure(toBinaryStl({ ...mesh, positions: flipped }), {
+      filename: 's.stl',
+      units: 'mm',
+    });
+    assert.ok(bad.validation.misorientedEdges > 0);
+    assert.ok(bad.validation.issues.some((i) => i.code === 'MESH_MISORIENTED'));
+    const padded = Buffer.concat([toBinaryStl(mesh), Buffer.alloc(100)]);
+    const m = await e.measure(padded, { filename: 's.stl', units: 'mm' });
+    assert.deepEqual(
+      m.validation.issues.map((i) => i.code),
+      ['MESH_TRIANGLE_COUNT_MISMATCH'],
+    );
+    assert.equal(m.validation.triangleCountMismatch?.extraBytes, 100);
+  });
+
   test('a worker that crashes once: the task is retried on a fresh worker and succeeds', async () => {
     let calls = 0;
     const e = engine(() => (calls++ === 0 ? 'crash' : undefined));

@@ -5,7 +5,7 @@
  */
 import { analyzeMesh, type Mesh, type MeshAnalysis, type ModelFileInfo } from './mesh.js';
 import { BINARY_HEADER_BYTES, BINARY_TRIANGLE_BYTES, binaryExpectedBytes } from './stl-binary.js';
-import { checkTopology } from './topology.js';
+import { checkTopology, type Topology } from './topology.js';
 
 export type ValidationIssueCode =
   | 'MESH_NOT_WATERTIGHT'
@@ -49,7 +49,18 @@ export function validateMesh(
   analysis: MeshAnalysis = analyzeMesh(mesh),
   fileInfo: ModelFileInfo | undefined = mesh.file,
 ): ValidationReport {
-  const topo = checkTopology(mesh.positions, mesh.triangleCount);
+  return validationReport(checkTopology(mesh.positions, mesh.triangleCount), analysis, fileInfo);
+}
+
+/**
+ * The report from figures already computed: the topology (which the pricing engine runs on a
+ * worker thread), the analysis and the file's own consistency.
+ */
+export function validationReport(
+  topo: Pick<Topology, 'openEdges' | 'nonManifoldEdges' | 'misorientedEdges'>,
+  analysis: Pick<MeshAnalysis, 'degenerateTriangles' | 'nonFiniteCoordinates' | 'isInsideOut'>,
+  fileInfo?: ModelFileInfo,
+): ValidationReport {
   const issues: ValidationIssue[] = [];
   const report: ValidationReport = {
     watertight: topo.openEdges === 0 && topo.nonManifoldEdges === 0,

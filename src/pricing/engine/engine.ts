@@ -22,6 +22,8 @@ import {
   ModelTruncatedError,
 } from '../../platform/geometry/stl-errors.js';
 import { UNITS, type Unit } from '../../platform/geometry/units.js';
+import { validationReport, type ValidationReport } from '../../platform/geometry/validate.js';
+import type { TopologyCounts } from './tasks.js';
 import type { Vec3 } from '../../platform/geometry/mesh.js';
 import type { ModelFigures } from '../../contracts/events.js';
 import { PricingPool } from './pool.js';
@@ -34,23 +36,11 @@ export interface Progress {
   total: number;
 }
 
-export interface ValidationIssue {
-  code: string;
-  message: string;
-}
-
 export interface Measured {
   format: 'binary' | 'ascii' | 'obj';
   figures: ModelFigures;
   bbox: { min: Vec3; max: Vec3 };
-  validation: {
-    watertight: boolean;
-    openEdges: number;
-    nonManifoldEdges: number;
-    degenerateTriangles: number;
-    inverted: boolean;
-    issues: ValidationIssue[];
-  };
+  validation: ValidationReport;
   stageMs: Record<string, number>;
 }
 
@@ -137,7 +127,7 @@ export class PricingEngine {
       throw new ModelBadNumberError('NaN or Infinity', `${a.nonFiniteCoordinates} coordinates of the model`);
 
     progress({ stage: 'validate', done: 0, total: 1 });
-    const topo = await this.pool.run<{ openEdges: number; nonManifoldEdges: number }>(
+    const topo = await this.pool.run<TopologyCounts>(
       { kind: 'topology', positions, triangleCount: count },
       'checking the model is closed',
     );
@@ -146,33 +136,11 @@ export class PricingEngine {
 
     const f = UNITS[info.units];
     const dims: Vec3 = [0, 1, 2].map((i) => (a.bbox.max[i]! - a.bbox.min[i]!) * f) as Vec3;
-    const issues: ValidationIssue[] = [];
-    if (topo.openEdges > 0)
-      issues.push({
-        code: 'MESH_NOT_WATERTIGHT',
-        message: `The model is not closed: ${topo.openEdges} edges belong to only one triangle, so its volume (and price) may be wrong. Close the holes in your CAD program.`,
-      });
-    if (topo.nonManifoldEdges > 0)
-      issues.push({
-        code: 'MESH_NON_MANIFOLD',
-        message: `${topo.nonManifoldEdges} edges are shared by more than two triangles; the model may contain overlapping parts.`,
-      });
-    if (a.degenerateTriangles > 0)
-      issues.push({
-        code: 'MESH_DEGENERATE_TRIANGLES',
-        message: `${a.degenerateTriangles} triangles have no area; they are ignored.`,
-      });
-    if (kind === 'binary' && byteLength > binaryExpectedBytes(count))
-      issues.push({
-        code: 'FILE_SIZE_MISMATCH',
-        message: `The file has ${byteLength - binaryExpectedBytes(count)} bytes after the ${count} triangles its header announces; they were ignored. If the model looks incomplete, export it again.`,
-      });
-    if (a.isInsideOut)
-      issues.push({
-        code: 'MESH_INVERTED',
-        message:
-          'The triangles are wound inside out (normals point inwards); the volume is taken as positive.',
-      });
+    const validation = validationReport(
+      topo,
+      a,
+      kind === 'binary' ? { byteLength, claimedTriangles: count } : undefined,
+    );
     return {
       format: kind,
       figures: {
@@ -181,17 +149,10 @@ export class PricingEngine {
         areaMm2: a.areaMm2 * f * f,
         dimensionsMm: dims,
         units: info.units,
-        watertight: topo.openEdges === 0 && topo.nonManifoldEdges === 0,
+        watertight: validation.watertight,
       },
       bbox: { min: scale(a.bbox.min, f), max: scale(a.bbox.max, f) },
-      validation: {
-        watertight: topo.openEdges === 0 && topo.nonManifoldEdges === 0,
-        openEdges: topo.openEdges,
-        nonManifoldEdges: topo.nonManifoldEdges,
-        degenerateTriangles: a.degenerateTriangles,
-        inverted: a.isInsideOut,
-        issues,
-      },
+      validation,
       stageMs: { parseAndMeasure: round(tParsed - t0), validate: round(tValidated - tParsed) },
     };
   }

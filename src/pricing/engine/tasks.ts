@@ -39,6 +39,13 @@ export type WorkerTask =
     }
   | { kind: 'topology'; positions: SharedArrayBuffer; triangleCount: number; fault?: WorkerFault };
 
+/** What the topology task sends back: the edge counts the validation report needs. */
+export interface TopologyCounts {
+  openEdges: number;
+  nonManifoldEdges: number;
+  misorientedEdges: number;
+}
+
 export interface ModelErrorData {
   modelError: { code: string; statusCode: number; message: string };
 }
@@ -46,7 +53,7 @@ export interface ModelErrorData {
 export type WorkerResult =
   | PartialAnalysis
   | { positions: SharedArrayBuffer; triangleCount: number; format: 'binary' | 'ascii' | 'obj' }
-  | { openEdges: number; nonManifoldEdges: number }
+  | TopologyCounts
   | ModelErrorData;
 
 export function isModelErrorData(r: unknown): r is ModelErrorData {

@@ -22,7 +22,11 @@ function run(task: WorkerTask): WorkerResult {
       return analyzeRange(new Float32Array(task.positions), task.from, task.to, task.origin);
     case 'topology': {
       const t = checkTopology(new Float32Array(task.positions), task.triangleCount);
-      return { openEdges: t.openEdges, nonManifoldEdges: t.nonManifoldEdges };
+      return {
+        openEdges: t.openEdges,
+        nonManifoldEdges: t.nonManifoldEdges,
+        misorientedEdges: t.misorientedEdges,
+      };
     }
     case 'parse': {
       const mesh = readModel(new Uint8Array(task.bytes, 0, task.byteLength), {
