@@ -92,7 +92,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         PRICING_URL: pricingUrl,
         LOG_LEVEL: o.logLevel ?? 'warn',
       };
-      for (const s of SERVICE_NAMES) delete env[`${s.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+      for (const s of SERVICE_NAMES) {
+        delete env[`${s.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+        delete env[`${s.toUpperCase().replace(/-/g, '_')}_READ_DATABASE_URL`];
+      }
+      delete env.READ_DATABASE_URL;
       const child = spawn(process.execPath, [bin, 'serve', service], {
         env,
         stdio: ['ignore', o.output ?? 'inherit', 'inherit'],

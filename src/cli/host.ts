@@ -9,7 +9,7 @@ import type { Db } from '../platform/db/types.js';
 import { createHttpServer } from '../platform/http/server.js';
 import { onShutdown } from '../platform/lifecycle.js';
 import type { Logger } from '../platform/logger.js';
-import { openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
+import { openReadDb, openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
 import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
 import type { ServiceName } from '../contracts/order-status.js';
 
@@ -80,14 +80,26 @@ export async function startHost(opts: {
     };
     // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
     // do it for every service at once.
-    dbs.push(...(await Promise.all(opts.defs.map((def) => openServiceDb(def.name, config, mode, opts.env)))));
+    // Every open is awaited, failed or not, so closeAll finds each one that did open.
+    const opened = await Promise.allSettled(
+      opts.defs.map(async (def) => {
+        const db = await openServiceDb(def.name, config, mode, opts.env);
+        dbs.push(db);
+        // The read replica, when configured; otherwise reads go to the same pool as writes.
+        const replica = await openReadDb(def.name, config, mode, opts.env);
+        if (replica) dbs.push(replica);
+        return { db, readDb: replica ?? db };
+      }),
+    );
+    const failed = opened.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const [i, def] of opts.defs.entries()) {
-      const db = dbs[i] as Db;
+      const { db, readDb } = (opened[i] as PromiseFulfilledResult<{ db: Db; readDb: Db }>).value;
       const log = logger.child({ service: def.name });
       services.push(
         await startService(
           def,
-          { name: def.name, db, config, logger: log, storage, transport, serviceUrl },
+          { name: def.name, db, readDb, config, logger: log, storage, transport, serviceUrl },
           app,
           {
             instanceId,

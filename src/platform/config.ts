@@ -138,6 +138,48 @@ export const VARIABLES = {
     description:
       'Custom orders priced below this (minor units) are approved without a seller; 0 turns it off.',
   },
+  READ_DATABASE_URL: {
+    kind: 'url',
+    description:
+      'Distributed mode: a read replica of the service database, for the reads that may lag by a moment (the MES workspace lists and counts). MES_READ_DATABASE_URL wins over it. Unset: reads go to the primary.',
+  },
+  PRODUCTION_DEADLINE_DAYS: {
+    kind: 'int',
+    default: '21',
+    min: 1,
+    description:
+      'Days from submission by which the MES must ship an order: its deadline in the workspace ("overdue" after it) and the assigner\'s first criterion.',
+  },
+  ASSIGN_INTERVAL_MS: {
+    kind: 'int',
+    default: '5000',
+    min: 100,
+    description:
+      'How often the MES assigner also sweeps the queue (it runs at once whenever an order is approved or an operator frees capacity).',
+  },
+  SMTP_URL: {
+    kind: 'string',
+    secret: true,
+    description:
+      'SMTP server for e-mail to operators who ask for it (e.g. smtp://user:pass@mail.example.com:587). Unset: no e-mail.',
+  },
+  MAIL_FROM: {
+    kind: 'string',
+    default: 'Atelier <atelier@localhost>',
+    description: 'Sender of the e-mails Atelier sends.',
+  },
+  REDIS_URL: {
+    kind: 'url',
+    description:
+      'Redis for the MES workspace cache (status counts); unset: no cache. The README gives the measured gain.',
+  },
+  WORKSPACE_POLL_MS: {
+    kind: 'int',
+    default: '200',
+    min: 20,
+    description:
+      'How often each MES instance reads new workspace changes to push to open workspaces (live feed latency).',
+  },
   MESSAGING_MAX_ATTEMPTS: {
     kind: 'int',
     default: '5',
@@ -259,4 +301,20 @@ export function databaseUrlFor(service: string, env: NodeJS.ProcessEnv = process
     return specific;
   }
   return env.DATABASE_URL || undefined;
+}
+
+/**
+ * The read-replica URL of a service: <SERVICE>_READ_DATABASE_URL (e.g. MES_READ_DATABASE_URL),
+ * else READ_DATABASE_URL, else none (reads go to the primary). Read from the environment like
+ * databaseUrlFor, so the per-service variable is checked here, where it is read.
+ */
+export function readDatabaseUrlFor(
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const name = `${service.toUpperCase().replace(/-/g, '_')}_READ_DATABASE_URL`;
+  const specific = env[name];
+  if (specific) return parseOne(name, VARIABLES.READ_DATABASE_URL, specific) as string;
+  const shared = env.READ_DATABASE_URL;
+  return shared ? (parseOne('READ_DATABASE_URL', VARIABLES.READ_DATABASE_URL, shared) as string) : undefined;
 }

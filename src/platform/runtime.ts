@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { databaseUrlFor, type Config } from './config.js';
+import { databaseUrlFor, readDatabaseUrlFor, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openPg } from './db/pg.js';
 import { openPglite } from './db/pglite.js';
@@ -34,6 +34,30 @@ export async function openServiceDb(
     );
   }
   return openPglite(join(config.DATA_DIR, 'db', service));
+}
+
+/**
+ * The service's read replica (<SERVICE>_READ_DATABASE_URL or READ_DATABASE_URL), in distributed
+ * mode only: undefined when none is configured, and the caller reads from the primary. The
+ * pool is half the primary's (reads that may lag are a share of the work, not all of it) and
+ * read-only, so a write sent to it fails even if the URL points at a writable server. Never
+ * migrated: a streaming replica gets its schema from the primary.
+ */
+export async function openReadDb(
+  service: string,
+  config: Config,
+  mode: 'embedded' | 'distributed',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Db | undefined> {
+  if (mode !== 'distributed') return undefined;
+  const url = readDatabaseUrlFor(service, env);
+  if (!url) return undefined;
+  return openPg({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+    applicationName: `atelier-${service}-read`,
+    readOnly: true,
+  });
 }
 
 const BROKER_MIGRATIONS = fileURLToPath(new URL('./migrations/broker/', import.meta.url));

@@ -17,6 +17,12 @@ import { registerOpsRoutes } from './http/ops-routes.js';
 export interface ServiceContext {
   name: ServiceName;
   db: Db;
+  /**
+   * For reads that may lag the primary by a moment (workspace lists and counts): the read
+   * replica when one is configured, otherwise the very same object as `db`. Read-only: writes,
+   * reads that must see the request's own write, and onCommit belong on `db`.
+   */
+  readDb: Db;
   config: Config;
   logger: Logger;
   storage: FileStorage;
@@ -115,7 +121,14 @@ export async function startService(
         },
       });
       await parts.routes(scope);
-      registerOpsRoutes(scope, { db: ctx.db, transport: ctx.transport, config: ctx.config, relay, consumer });
+      registerOpsRoutes(scope, {
+        db: ctx.db,
+        readDb: ctx.readDb,
+        transport: ctx.transport,
+        config: ctx.config,
+        relay,
+        consumer,
+      });
       scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
     },
     { prefix: def.prefix },

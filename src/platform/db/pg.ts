@@ -24,6 +24,11 @@ export interface PgOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /**
+   * Every transaction read-only (default_transaction_read_only): for a read pool, so a write sent
+   * to it by mistake fails even when its URL points at a writable server.
+   */
+  readOnly?: boolean;
 }
 
 export async function openPg(opts: PgOptions): Promise<Db> {
@@ -31,6 +36,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     connectionString: opts.connectionString,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'atelier',
+    ...(opts.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

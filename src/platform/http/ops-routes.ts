@@ -11,7 +11,15 @@ import { requireToken } from './auth.js';
 /** Routes every service has: health, the outbox backlog and its dead letters. */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  d: { db: Db; transport: Transport; config: Config; relay: OutboxRelay; consumer: InboxConsumer },
+  d: {
+    db: Db;
+    /** The read replica, or `db` itself when none is configured. */
+    readDb: Db;
+    transport: Transport;
+    config: Config;
+    relay: OutboxRelay;
+    consumer: InboxConsumer;
+  },
 ): void {
   app.get(
     '/health',
@@ -30,6 +38,7 @@ export function registerOpsRoutes(
       return {
         status: 'ok',
         database: { engine: d.db.engine, pool: d.db.stats() },
+        reads: await readsFigures(d.db, d.readDb),
         transport: d.transport.kind,
         outbox: {
           unsent: backlog?.unsent ?? 0,
@@ -78,4 +87,29 @@ export function registerOpsRoutes(
       return { replayed: true };
     },
   );
+}
+
+/**
+ * Where the lagging reads go. With a replica: whether it is a standby (in recovery) and the
+ * commit time of the last transaction it replayed, so an operator sees a broken or stale
+ * replica. A replica that does not answer is reported, not thrown: writes still work.
+ */
+async function readsFigures(db: Db, readDb: Db) {
+  if (readDb === db) return { replica: false as const };
+  const pool = readDb.stats();
+  try {
+    const r = (
+      await readDb.query<{ in_recovery: boolean; replayed_at: string | null }>(
+        'SELECT pg_is_in_recovery() AS in_recovery, pg_last_xact_replay_timestamp() AS replayed_at',
+      )
+    ).rows[0];
+    return {
+      replica: true as const,
+      inRecovery: r?.in_recovery ?? false,
+      lastReplayedCommitAt: r?.replayed_at ?? null,
+      pool,
+    };
+  } catch (err) {
+    return { replica: true as const, error: (err as Error).message, pool };
+  }
 }
