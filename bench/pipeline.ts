@@ -161,6 +161,7 @@ async function main(): Promise<void> {
         operators: 0,
         partnerKey: apiKey,
         carrierToken: 'atelier-carrier',
+        adminToken: 'atelier-admin',
         customShare: 0.2,
         partnerShare: 0.2,
         progress: false,

@@ -164,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
         operators: Number(values.operators ?? 4),
         partnerKey: values['partner-key'] ?? config.DEMO_PARTNER_KEY,
         carrierToken: config.CARRIER_TOKEN,
+        adminToken: config.ADMIN_TOKEN,
         customShare: Number(values['custom-share'] ?? 0.3),
         partnerShare: Number(values['partner-share'] ?? 0.3),
         target: parseTarget(values.target),

@@ -58,6 +58,9 @@ export const OrderView = Type.Object({
   approval: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual'), Type.Null()])),
   awaitingApproval: Type.Optional(Type.Boolean()),
   operator: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** MES: the skills an operator needs to make it, and the shipping deadline. */
+  requiredSkills: Type.Optional(Type.Array(Type.String())),
+  dueAt: Type.Optional(Type.String({ format: 'date-time' })),
   trackingNumber: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   rejectionReason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   createdAt: Type.String({ format: 'date-time' }),

@@ -35,3 +35,15 @@ export const NoModelError = createError<'MODEL_NOT_FOUND', 404, [string]>(
   'Order %s is a catalog piece and has no uploaded model; its design comes from the catalog.',
   404,
 );
+
+export const ArchiveMonthNotFoundError = createError<'ARCHIVE_MONTH_NOT_FOUND', 404, [string]>(
+  'ARCHIVE_MONTH_NOT_FOUND',
+  'There is no archive partition for %s (already detached, or no order ended that month).',
+  404,
+);
+
+export const ArchiveMonthOpenError = createError<'ARCHIVE_MONTH_OPEN', 409, [string]>(
+  'ARCHIVE_MONTH_OPEN',
+  'Orders still end into %s: only months before the current one can be detached.',
+  409,
+);

@@ -2,49 +2,97 @@ import type { EventPayload, EventType } from '../contracts/events.js';
 import type { Handler } from '../platform/messaging/consumer.js';
 import { statusFollower } from '../platform/orders/follow.js';
 import { recordFollowed } from '../platform/orders/history.js';
+import { assignQueued } from './assignment/assigner.js';
+import { emailQueuedOrder } from './notify.js';
 
-export function mesHandlers(): Partial<Record<EventType, Handler>> {
+export interface MesHandlerOptions {
+  /** Days from submission to the shipping deadline. */
+  deadlineDays: number;
+  /** Whether operators can be e-mailed (SMTP configured). */
+  email: boolean;
+}
+
+/** The active partition: where the MES finds an order it is still making. */
+const ACTIVE = { column: 'archive_month', value: `'infinity'` };
+/** An order that ends moves to the archive partition of the month it ended in. */
+const ARCHIVE_ON_END = `(date_trunc('month', $5::timestamptz))::date`;
+
+export function mesHandlers(opts: MesHandlerOptions): Partial<Record<EventType, Handler>> {
   /** Every submitted order becomes a production order; the pricing service prices it. */
   const submitted: Handler = async (event, q) => {
     const p = event.payload as EventPayload<'order.submitted.v1'>;
     const ins = await q.query(
-      `INSERT INTO production_orders (id, number, channel, kind, partner_id, status, catalog_sku, alloy, quantity,
-                                    list_price_minor, model_key, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'SUBMITTED', $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO production_orders (id, number, channel, kind, partner_id, customer_name, status, catalog_sku,
+                                    alloy, quantity, list_price_minor, model_key, created_at, due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'SUBMITTED', $7, $8, $9, $10, $11, $12,
+               $12::timestamptz + $13 * interval '1 day')
+       ON CONFLICT (id, archive_month) DO NOTHING`,
       [
         event.orderId,
         p.orderNumber,
         p.channel,
         p.kind,
         p.partnerId ?? null,
+        p.customer.name,
         p.catalogSku ?? null,
         p.alloy,
         p.quantity,
         p.listPrice?.amountMinor ?? null,
         p.modelKey ?? null,
         event.occurredAt,
+        opts.deadlineDays,
       ],
     );
     if (ins.rowCount === 1) await recordFollowed(q, null, event);
   };
 
-  /** Approval (from the CRM) puts the order in the production queue; its time orders the queue. */
-  const approved = statusFollower({
+  /** The price fixes what the piece needs: set stones need a stone setter. */
+  const priced = statusFollower({
     table: 'production_orders',
     requireKnown: true,
-    alsoOnForward: { approved_at: '$5' },
+    usually: ACTIVE,
+    alsoOnForward: {
+      required_skills: `CASE WHEN jsonb_array_length(COALESCE(($10::jsonb)->'stones', '[]'::jsonb)) > 0
+        THEN ARRAY['casting', 'stone_setting', 'polishing'] ELSE o.required_skills END`,
+    },
   });
 
+  /** Approval (from the CRM) puts the order in the queue; the assigner may give it out at once. */
+  const approve = statusFollower({
+    table: 'production_orders',
+    requireKnown: true,
+    usually: ACTIVE,
+    alsoOnForward: { approved_at: '$5' },
+  });
+  const approved: Handler = async (event, q) => {
+    await approve(event, q);
+    await assignQueued(q);
+    if (opts.email) await emailQueuedOrder(q, event.orderId);
+  };
+
   /** A status the MES does not set but mirrors so its view stays current (with the price). */
-  const stopped = statusFollower({ table: 'production_orders', requireKnown: true });
+  const mirrored = statusFollower({ table: 'production_orders', requireKnown: true, usually: ACTIVE });
+
+  /** An order that ends leaves the active partition for the month's archive. */
+  const ended = statusFollower({
+    table: 'production_orders',
+    requireKnown: true,
+    usually: ACTIVE,
+    alsoOnForward: { archive_month: ARCHIVE_ON_END },
+  });
+  /** Ending frees the operator's capacity (a cancelled order they had): the queue moves on. */
+  const endedFreeing: Handler = async (event, q) => {
+    await ended(event, q);
+    await assignQueued(q);
+  };
 
   return {
     'order.submitted.v1': submitted,
-    'order.price_calculated.v1': stopped,
-    'order.pricing_failed.v1': stopped,
+    'order.price_calculated.v1': priced,
+    'order.pricing_failed.v1': mirrored,
     'order.manufacturing_approved.v1': approved,
-    'order.rejected.v1': stopped,
-    'order.cancelled.v1': stopped,
-    'order.closed.v1': stopped,
+    'order.rejected.v1': endedFreeing,
+    'order.cancelled.v1': endedFreeing,
+    'order.closed.v1': ended,
   };
 }

@@ -1,16 +1,73 @@
+import { createMailer } from '../platform/mail/mailer.js';
+import { EmailOutboxSender } from '../platform/mail/outbox-sender.js';
 import type { ServiceDefinition } from '../platform/service.js';
+import { assignQueued } from './assignment/assigner.js';
+import { ensureArchiveMonths } from './archive.js';
+import type { MesDeps } from './deps.js';
 import { mesHandlers } from './handlers.js';
-import { mesRoutes } from './routes.js';
+import { archiveRoutes } from './routes/archive.js';
+import { operatorRoutes } from './routes/operators.js';
+import { productionRoutes } from './routes/production.js';
+import { workspaceRoutes } from './routes/workspace.js';
+import { seedOperators } from './seed.js';
+import { WorkspaceFeed } from './workspace/feed.js';
+import { WorkspaceStreams } from './workspace/stream.js';
 
-/** Manufacturing: keeps the production queue, tracks the stages, serves the model to the operator. */
+/** Manufacturing: the operator workspace, the production queue, assignment, the stages. */
 export const mes: ServiceDefinition = {
   name: 'mes',
   title: 'Atelier MES API',
   description:
-    'Production orders: the production queue, atomic claims, stage advances, the model for the operator.',
+    'Production orders partitioned active/archive: the operator workspace with filters, counts and a live stream; the queue with atomic claims and fair auto-assignment; operators, skills and capacity; stage advances; the model for the operator.',
   prefix: '/api/mes',
   migrations: new URL('./migrations/', import.meta.url),
   async create(ctx) {
-    return { routes: mesRoutes(ctx), handlers: mesHandlers() };
+    const { db, config, logger } = ctx;
+    await ensureArchiveMonths(db, logger);
+    const feed = new WorkspaceFeed(db, { pollMs: config.WORKSPACE_POLL_MS, logger });
+    await feed.start();
+    const streams = new WorkspaceStreams(feed);
+    const changed = () =>
+      void feed.poll().catch((err: unknown) => logger.warn({ err }, 'workspace feed poll failed'));
+    const d: MesDeps = { ctx, db, readDb: ctx.readDb, feed, streams, changed };
+    // E-mail to operators who asked for it, when SMTP is configured: sent after commit.
+    const mailer = createMailer(config);
+    const emailSender = mailer && new EmailOutboxSender({ db, mailer, logger });
+    emailSender?.start();
+
+    // The assigner also sweeps now and then: deadlines pass and make orders overdue.
+    let sweeping: Promise<unknown> | undefined;
+    const sweep = setInterval(() => {
+      sweeping ??= db
+        .tx((q) => assignQueued(q))
+        .then((made) => made.length && changed())
+        .catch((err: unknown) => logger.warn({ err }, 'assignment sweep failed'))
+        .finally(() => (sweeping = undefined));
+    }, config.ASSIGN_INTERVAL_MS);
+    sweep.unref();
+
+    return {
+      routes: async (app) => {
+        // Open streams would hold a shutdown: end them before the server closes.
+        app.addHook('preClose', async () => streams.closeAll());
+        await productionRoutes(d)(app);
+        await workspaceRoutes(d)(app);
+        await operatorRoutes(d)(app);
+        await archiveRoutes(d)(app);
+      },
+      handlers: mesHandlers({
+        deadlineDays: config.PRODUCTION_DEADLINE_DAYS,
+        email: Boolean(config.SMTP_URL),
+      }),
+      seed: () => seedOperators(db),
+      async close() {
+        clearInterval(sweep);
+        await sweeping;
+        streams.closeAll();
+        await feed.stop();
+        await emailSender?.stop();
+        mailer?.close();
+      },
+    };
   },
 };

@@ -191,9 +191,9 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
       const claimed = await mes(made.id, 'claim', 'olga');
       assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
       assert.equal(claimed.body.status, 'MANUFACTURING_STARTED');
-      assertError(await mes(made.id, 'claim', 'ivan'), 409, 'ORDER_ALREADY_CLAIMED', made.number, 'olga');
+      assertError(await mes(made.id, 'claim', 'eli'), 409, 'ORDER_ALREADY_CLAIMED', made.number, 'olga');
       assertError(
-        await mes(made.id, 'advance', 'ivan'),
+        await mes(made.id, 'advance', 'eli'),
         403,
         'ORDER_NOT_YOURS',
         made.number,
@@ -205,7 +205,7 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
 
     test('the queue is empty now', async () => {
       assertError(
-        await api('POST', '/api/mes/queue/claim-next', { json: { operator: 'ivan' } }),
+        await api('POST', '/api/mes/queue/claim-next', { json: { operator: 'eli' } }),
         404,
         'QUEUE_EMPTY',
         'queue',
@@ -327,7 +327,7 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
         'ORDER_NOT_AWAITING_APPROVAL',
         'CLOSED',
       );
-      assertError(await mes(made.id, 'claim', 'ivan'), 409, 'ORDER_NOT_IN_QUEUE', 'CLOSED');
+      assertError(await mes(made.id, 'claim', 'eli'), 409, 'ORDER_NOT_IN_QUEUE', 'CLOSED');
       assertError(await mes(made.id, 'advance', 'olga'), 409, 'ORDER_NOT_IN_PRODUCTION', 'CLOSED');
     });
 
@@ -381,7 +381,7 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
       assert.equal(r.body.status, 'CANCELLED');
       await reach('shop', o.id, 'CANCELLED');
       await reach('mes', o.id, 'CANCELLED');
-      assertError(await mes(o.id, 'claim', 'ivan'), 409, 'ORDER_NOT_IN_QUEUE', 'CANCELLED');
+      assertError(await mes(o.id, 'claim', 'eli'), 409, 'ORDER_NOT_IN_QUEUE', 'CANCELLED');
     });
 
     test('nobody cancels an order approved for manufacturing', async () => {

@@ -51,6 +51,7 @@ test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and d
       operators: 4,
       partnerKey: apiKey,
       carrierToken: 'atelier-carrier',
+      adminToken: 'atelier-admin',
       customShare: 0.4,
       progress: false,
     });

@@ -17,6 +17,7 @@ test('embedded mode: every simulated order reaches CLOSED, none lost, none dupli
       operators: 3,
       partnerKey: 'demo-partner-key',
       carrierToken: 'atelier-carrier',
+      adminToken: 'atelier-admin',
       customShare: 0.4,
       progress: false,
     });

@@ -59,7 +59,7 @@ test('an order survives a restart mid-flow and completes afterwards', async () =
         ['INITIATED', 'SUBMITTED', 'PRICE_CALCULATED', 'MANUFACTURING_APPROVED'],
       );
       const claimed = await json<Order>(
-        post(platform.url, `/api/mes/orders/${created.id}/claim`, { operator: 'Ada' }),
+        post(platform.url, `/api/mes/orders/${created.id}/claim`, { operator: 'olga' }),
       );
       assert.equal(claimed.status, 'MANUFACTURING_STARTED');
     } finally {

@@ -33,6 +33,8 @@ export function roundRobin(lists: Record<keyof Urls, string[]>): Urls {
   };
 }
 
+const operatorId = (i: number) => `sim-operator-${i}`;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Plays the people after the customer: a seller, K operators and the carrier, until told to stop. */
@@ -50,13 +52,31 @@ export class Staff {
     private readonly carrierToken: string,
   ) {}
 
+  /** Registers the simulated operators in the MES (every skill, room for many orders). */
+  async hire(operators: number, adminToken: string): Promise<void> {
+    for (let i = 1; i <= operators; i++) {
+      const r = await this.api.call<{ message?: string }>(
+        'PUT',
+        `${this.urls.mes}/operators/${operatorId(i)}`,
+        {
+          name: `Simulated operator ${i}`,
+          skills: ['casting', 'stone_setting', 'engraving', 'polishing'],
+          capacity: 100,
+        },
+        { authorization: `Bearer ${adminToken}` },
+      );
+      if (r.status !== 200 && r.status !== 201)
+        throw new Error(
+          `Registering operator ${operatorId(i)} failed (${r.status}): ${r.body.message ?? ''}`,
+        );
+    }
+  }
+
   start(operators: number): Promise<void>[] {
     return [
       this.keepGoing(() => this.seller()),
       this.keepGoing(() => this.carrier()),
-      ...Array.from({ length: operators }, (_, i) =>
-        this.keepGoing(() => this.operator(`sim-operator-${i + 1}`)),
-      ),
+      ...Array.from({ length: operators }, (_, i) => this.keepGoing(() => this.operator(operatorId(i + 1)))),
     ];
   }
 

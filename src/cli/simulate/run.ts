@@ -20,6 +20,8 @@ export interface SimulationOptions {
   operators: number;
   partnerKey: string;
   carrierToken: string;
+  /** To register the simulated operators in the MES. */
+  adminToken: string;
   customShare: number;
   progress: boolean;
   /** The status an order must reach to count as done (default CLOSED); staff stop there. */
@@ -151,6 +153,7 @@ export async function runSimulation(o: SimulationOptions) {
   const done = (status: string | undefined) =>
     status !== undefined && (status === target || isForward(target, status as OrderStatus));
   const staff = new Staff(api, urls, o.carrierToken);
+  if (target === 'CLOSED') await staff.hire(o.operators, o.adminToken);
   const staffDone = staff.start(target === 'CLOSED' ? o.operators : 0);
   const t0 = performance.now();
 

@@ -2,14 +2,16 @@ import { randomInt } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors, ListQuery, listOf, OrderStatusSchema, OrderView } from '../contracts/api.js';
-import { eventTypeFor } from '../contracts/events.js';
-import { nextStatuses, type OrderStatus } from '../contracts/order-status.js';
-import type { Queryable } from '../platform/db/types.js';
-import { OrderNotFoundError } from '../platform/http/errors.js';
-import { readHistory, recordTransition } from '../platform/orders/history.js';
-import { toOrderView } from '../platform/orders/view.js';
-import type { ServiceContext } from '../platform/service.js';
+import { errors, ListQuery, listOf, OrderStatusSchema, OrderView } from '../../contracts/api.js';
+import { eventTypeFor } from '../../contracts/events.js';
+import { nextStatuses, type OrderStatus } from '../../contracts/order-status.js';
+import type { Queryable } from '../../platform/db/types.js';
+import { OrderNotFoundError } from '../../platform/http/errors.js';
+import { readHistory, recordTransition } from '../../platform/orders/history.js';
+import { toOrderView } from '../../platform/orders/view.js';
+import { assignQueued } from '../assignment/assigner.js';
+import { audit } from '../assignment/audit.js';
+import type { MesDeps } from '../deps.js';
 import {
   AlreadyClaimedError,
   NotInProductionError,
@@ -17,12 +19,20 @@ import {
   NotYoursError,
   NoModelError,
   QueueEmptyError,
-} from './errors.js';
-import * as store from './store.js';
+} from '../errors.js';
+import { operatorForWork, requireSkills } from '../operators/guard.js';
+import * as store from '../store.js';
+import { listWorkspace } from '../workspace/query.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const OperatorBody = Type.Object(
-  { operator: Type.String({ minLength: 1, maxLength: 200, description: 'The operator doing the work' }) },
+  {
+    operator: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The registered operator doing the work (their id)',
+    }),
+  },
   { additionalProperties: false },
 );
 const IN_PRODUCTION: OrderStatus[] = ['MANUFACTURING_STARTED', 'MANUFACTURING_COMPLETED', 'PACKAGING'];
@@ -31,11 +41,12 @@ function newTrackingNumber(): string {
   return `AT${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e3)).padStart(3, '0')}`;
 }
 
-export function mesRoutes(ctx: ServiceContext) {
+/** The production floor: the queue, claims, stage advances, the order card and its model. */
+export function productionRoutes(d: MesDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
-    const { db } = ctx;
-    const modelUrl = (row: store.ProductionRow) =>
+    const { db } = d;
+    const modelUrl = (row: { id: string; model_key?: string | null }) =>
       row.model_key ? { modelUrl: `/api/mes/orders/${row.id}/model` } : {};
     const brief = (row: store.ProductionRow) => ({
       ...toOrderView(row),
@@ -46,13 +57,21 @@ export function mesRoutes(ctx: ServiceContext) {
       ...toOrderView(row, await readHistory(q, row.id)),
       ...modelUrl(row),
       operator: row.operator,
+      requiredSkills: row.required_skills,
+      dueAt: row.due_at,
     });
+    /** Runs a change and, once it has committed, pushes it to open workspaces. */
+    const change = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+      const out = await db.tx(fn);
+      d.changed();
+      return out;
+    };
 
-    /** Records MANUFACTURING_STARTED for a row the claim statement just took. */
-    const started = async (q: Queryable, row: store.ProductionRow, operator: string) => {
+    /** Records MANUFACTURING_STARTED for a row the claim (or the start of an assigned order) took. */
+    const started = async (q: Queryable, row: store.ProductionRow, operator: string, from: OrderStatus) => {
       await recordTransition(q, 'mes', {
         orderId: row.id,
-        from: 'MANUFACTURING_APPROVED',
+        from,
         type: 'order.manufacturing_started.v1',
         payload: {
           orderId: row.id,
@@ -70,13 +89,13 @@ export function mesRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['production'],
-          summary: 'Approved orders waiting for an operator, oldest approval first',
+          summary: 'Approved orders nobody has taken yet, oldest approval first',
           querystring: Type.Object({ ...ListQuery }),
           response: { 200: listOf(OrderView), ...errors(400) },
         },
       },
       async (req) => {
-        const res = await store.queue(db, { limit: req.query.limit ?? 50, after: req.query.after });
+        const res = await store.queue(d.readDb, { limit: req.query.limit ?? 50, after: req.query.after });
         return { items: res.items.map(brief), nextCursor: res.nextCursor };
       },
     );
@@ -86,16 +105,19 @@ export function mesRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['production'],
-          summary: 'Take the oldest waiting order (MANUFACTURING_STARTED)',
+          summary:
+            'Take the next order you can make (MANUFACTURING_STARTED): overdue first, then the oldest approval',
           body: OperatorBody,
-          response: { 200: OrderView, ...errors(400, 404) },
+          response: { 200: OrderView, ...errors(400, 404, 409) },
         },
       },
       async (req) =>
-        db.tx(async (q) => {
-          const row = await store.claimNext(q, req.body.operator);
+        change(async (q) => {
+          const op = await operatorForWork(q, req.body.operator);
+          const row = await store.claimNext(q, op.id, op.skills);
           if (!row) throw new QueueEmptyError();
-          return started(q, row, req.body.operator);
+          await audit(q, { orderId: row.id, number: row.number, action: 'claim', to: op.id, actor: op.id });
+          return started(q, row, op.id, 'MANUFACTURING_APPROVED');
         }),
     );
 
@@ -107,19 +129,24 @@ export function mesRoutes(ctx: ServiceContext) {
           summary: 'Take one order from the queue (MANUFACTURING_STARTED); of two operators only one wins',
           params: IdParams,
           body: OperatorBody,
-          response: { 200: OrderView, ...errors(400, 404, 409) },
+          response: { 200: OrderView, ...errors(400, 403, 404, 409) },
         },
       },
       async (req) =>
-        db.tx(async (q) => {
-          const row = await store.claim(q, req.params.id, req.body.operator);
-          if (row) return started(q, row, req.body.operator);
+        change(async (q) => {
+          const op = await operatorForWork(q, req.body.operator);
           const current = await store.getOrder(q, req.params.id);
           if (!current) throw new OrderNotFoundError(req.params.id);
-          if (current.status === 'MANUFACTURING_STARTED' && current.operator) {
-            throw new AlreadyClaimedError(current.number, current.operator);
+          requireSkills(op, current);
+          const row = await store.claim(q, req.params.id, op.id);
+          if (row) {
+            await audit(q, { orderId: row.id, number: row.number, action: 'claim', to: op.id, actor: op.id });
+            return started(q, row, op.id, 'MANUFACTURING_APPROVED');
           }
-          throw new NotInQueueError(current.number, current.status);
+          const now = await store.getOrder(q, req.params.id);
+          if (now?.operator && now.operator !== op.id)
+            throw new AlreadyClaimedError(now.number, now.operator);
+          throw new NotInQueueError(current.number, now?.status ?? current.status);
         }),
     );
 
@@ -128,19 +155,29 @@ export function mesRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['production'],
-          summary: 'Move an order you are making to its next stage: completed, packaging, shipped',
+          summary:
+            'Move an order of yours to its next stage: started (when it was assigned to you), completed, packaging, shipped',
           params: IdParams,
           body: OperatorBody,
           response: { 200: OrderView, ...errors(400, 403, 404, 409) },
         },
       },
       async (req) =>
-        db.tx(async (q) => {
+        change(async (q) => {
           const row = await store.getOrder(q, req.params.id, true);
           if (!row) throw new OrderNotFoundError(req.params.id);
-          if (!IN_PRODUCTION.includes(row.status)) throw new NotInProductionError(row.number, row.status);
+          const assignedToStart = row.status === 'MANUFACTURING_APPROVED' && row.operator !== null;
+          if (!IN_PRODUCTION.includes(row.status) && !assignedToStart)
+            throw new NotInProductionError(row.number, row.status);
           if (row.operator !== req.body.operator)
             throw new NotYoursError(row.number, row.operator ?? 'nobody');
+          if (assignedToStart) {
+            const claimed = await store.update(q, row.id, {
+              status: 'MANUFACTURING_STARTED',
+              claimed_at: new Date().toISOString(),
+            });
+            return started(q, claimed, req.body.operator, 'MANUFACTURING_APPROVED');
+          }
           const to = nextStatuses(row.status, 'mes')[0] as OrderStatus;
           const base = {
             orderId: row.id,
@@ -156,7 +193,10 @@ export function mesRoutes(ctx: ServiceContext) {
               type: 'order.shipped.v1',
               payload: { ...base, trackingNumber },
             });
-            return view(await store.update(q, row.id, { status: to, tracking_number: trackingNumber }), q);
+            const shipped = await store.update(q, row.id, { status: to, tracking_number: trackingNumber });
+            // The operator has room again: the assigner may give them the next order.
+            await assignQueued(q);
+            return view(shipped, q);
           }
           const type = eventTypeFor(to) as 'order.manufacturing_completed.v1' | 'order.packaging.v1';
           await recordTransition(q, 'mes', {
@@ -165,7 +205,9 @@ export function mesRoutes(ctx: ServiceContext) {
             type,
             payload: { ...base, operator: req.body.operator },
           });
-          return view(await store.update(q, row.id, { status: to }), q);
+          const fields: Record<string, unknown> = { status: to };
+          if (to === 'MANUFACTURING_COMPLETED') fields.completed_at = new Date().toISOString();
+          return view(await store.update(q, row.id, fields), q);
         }),
     );
 
@@ -174,7 +216,7 @@ export function mesRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['production'],
-          summary: 'Production orders, newest first, by status and operator',
+          summary: 'Production orders, active and ended, newest first, by status and operator',
           querystring: Type.Object({
             status: Type.Optional(OrderStatusSchema),
             operator: Type.Optional(Type.String({ minLength: 1 })),
@@ -184,7 +226,17 @@ export function mesRoutes(ctx: ServiceContext) {
         },
       },
       async (req) => {
-        const res = await store.listOrders(db, { ...req.query, limit: req.query.limit ?? 50 });
+        const res = await listWorkspace<store.ProductionRow>(
+          d.readDb,
+          {
+            scope: 'all',
+            ...(req.query.status ? { status: [req.query.status] } : {}),
+            ...(req.query.operator ? { operator: req.query.operator } : {}),
+            limit: req.query.limit ?? 50,
+            ...(req.query.after ? { after: req.query.after } : {}),
+          },
+          '*',
+        );
         return { items: res.items.map(brief), nextCursor: res.nextCursor };
       },
     );
@@ -194,7 +246,7 @@ export function mesRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['production'],
-          summary: 'A production order with its price breakdown and history',
+          summary: 'A production order with its price breakdown, skills, deadline and history',
           params: IdParams,
           response: { 200: OrderView, ...errors(404) },
         },
@@ -221,7 +273,7 @@ export function mesRoutes(ctx: ServiceContext) {
         const row = await store.getOrder(db, req.params.id);
         if (!row) throw new OrderNotFoundError(req.params.id);
         if (!row.model_key) throw new NoModelError(row.id);
-        const bytes = await ctx.storage.get(row.model_key);
+        const bytes = await d.ctx.storage.get(row.model_key);
         return reply
           .header('content-type', 'application/octet-stream')
           .header('cache-control', 'private, max-age=3600')

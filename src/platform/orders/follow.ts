@@ -32,6 +32,13 @@ export interface FollowerOptions {
    * $5, the event's occurred-at time (e.g. `{ approved_at: '$5' }`). Constant strings only.
    */
   alsoOnForward?: Record<string, string>;
+  /**
+   * A constant condition on the partition key that finds the order where it usually is (the
+   * MES's active partition: `archive_month = 'infinity'`), so the lookup prunes to one partition.
+   * When no row matches there the event is applied to wherever the order lives (an order that
+   * ended and moved to an archive partition), found by id alone.
+   */
+  usually?: { column: string; value: string };
 }
 
 /**
@@ -41,25 +48,11 @@ export interface FollowerOptions {
  * history row and the update.
  */
 export function statusFollower(opts: FollowerOptions): Handler {
-  const extra = Object.entries(opts.alsoOnForward ?? {})
-    .map(
-      ([col, expr]) => `,\n         ${col} = CASE WHEN cur.status = ANY($7) THEN ${expr} ELSE o.${col} END`,
-    )
-    .join('');
-  const sql = `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1 FOR UPDATE),
-       history AS (
-         INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
-         SELECT id, $2, status, $3, $4, $5, $6 FROM cur
-         ON CONFLICT (order_id, status) DO NOTHING)
-       UPDATE ${opts.table} o SET
-         status = CASE WHEN cur.status = ANY($7) THEN $2 ELSE o.status END,
-         price_minor = COALESCE($8, o.price_minor),
-         currency = COALESCE($9, o.currency),
-         breakdown = COALESCE($10, o.breakdown),
-         tracking_number = COALESCE($11, o.tracking_number),
-         rejection_reason = CASE WHEN cur.status = ANY($7) THEN $12 ELSE o.rejection_reason END,
-         updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END${extra}
-       FROM cur WHERE o.id = cur.id`;
+  const where = (alias: string) =>
+    opts.usually ? ` AND ${alias}${opts.usually.column} = ${opts.usually.value}` : '';
+  const sqlFor = (pruned: boolean) => followSql(opts, pruned ? where : () => '');
+  const sql = sqlFor(true);
+  const anywhere = opts.usually ? sqlFor(false) : undefined;
   return async (event: Envelope, q) => {
     const p = event.payload as {
       channel: Channel;
@@ -75,7 +68,7 @@ export function statusFollower(opts: FollowerOptions): Handler {
       event.type === 'order.rejected.v1' ||
       event.type === 'order.cancelled.v1' ||
       event.type === 'order.pricing_failed.v1';
-    const r = await q.query(sql, [
+    const params = [
       event.orderId,
       status,
       p.actor,
@@ -88,11 +81,36 @@ export function statusFollower(opts: FollowerOptions): Handler {
       p.breakdown ? JSON.stringify(p.breakdown) : null,
       p.trackingNumber ?? null,
       stops ? (p.reason ?? null) : null,
-    ]);
+    ];
+    let r = await q.query(sql, params);
+    if (r.rowCount === 0 && anywhere) r = await q.query(anywhere, params);
     if (r.rowCount === 0 && opts.requireKnown) {
       throw new NotYetError(
         `order ${event.orderId} not known here yet (${event.type} arrived before order.submitted)`,
       );
     }
   };
+}
+
+function followSql(opts: FollowerOptions, where: (alias: string) => string): string {
+  const extra = Object.entries(opts.alsoOnForward ?? {})
+    .map(
+      ([col, expr]) => `,\n         ${col} = CASE WHEN cur.status = ANY($7) THEN ${expr} ELSE o.${col} END`,
+    )
+    .join('');
+  const sql = `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1${where('')} FOR UPDATE),
+       history AS (
+         INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
+         SELECT id, $2, status, $3, $4, $5, $6 FROM cur
+         ON CONFLICT (order_id, status) DO NOTHING)
+       UPDATE ${opts.table} o SET
+         status = CASE WHEN cur.status = ANY($7) THEN $2 ELSE o.status END,
+         price_minor = COALESCE($8, o.price_minor),
+         currency = COALESCE($9, o.currency),
+         breakdown = COALESCE($10, o.breakdown),
+         tracking_number = COALESCE($11, o.tracking_number),
+         rejection_reason = CASE WHEN cur.status = ANY($7) THEN $12 ELSE o.rejection_reason END,
+         updated_at = CASE WHEN cur.status = ANY($7) THEN now() ELSE o.updated_at END${extra}
+       FROM cur WHERE o.id = cur.id${where('o.')}`;
+  return sql;
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { openEventStream } from '../../platform/http/sse.js';
 import type { PricingDeps } from '../deps.js';
 import type { ProgressEvent } from '../progress.js';
 
@@ -21,23 +22,14 @@ export function progressRoutes(d: PricingDeps) {
         },
       },
       (req, reply) => {
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        const { res, stop } = openEventStream(reply);
         res.write(': progress\n\n');
         let unsubscribe = () => undefined as void;
         const end = () => {
           unsubscribe();
-          clearInterval(keepAlive);
+          stop();
           res.end();
         };
-        // A comment line now and then keeps proxies from closing a quiet stream.
-        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         unsubscribe = d.hub.subscribe(req.params.id, (e: ProgressEvent) => {
           res.write(`data: ${JSON.stringify(e)}\n\n`);
           if (e.stage === 'done' || e.stage === 'failed') setImmediate(end);

@@ -1,0 +1,16 @@
+import type { Db } from '../platform/db/types.js';
+import type { ServiceContext } from '../platform/service.js';
+import type { WorkspaceFeed } from './workspace/feed.js';
+import type { WorkspaceStreams } from './workspace/stream.js';
+
+/** What the MES routes share: the databases, the live feed and its open streams. */
+export interface MesDeps {
+  ctx: ServiceContext;
+  db: Db;
+  /** The read replica when one is configured, else the primary: for lists and counts. */
+  readDb: Db;
+  feed: WorkspaceFeed;
+  streams: WorkspaceStreams;
+  /** After a change commits: read the feed now, so open workspaces hear of it at once. */
+  changed(): void;
+}
