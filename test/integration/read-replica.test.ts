@@ -186,6 +186,50 @@ describe('read replica', () => {
     }
   });
 
+  test('the workspace lists and counts read through the replica; claims and cards use the primary', async () => {
+    const host = await startMes({ MES_READ_DATABASE_URL: replica!.url(name) });
+    const standby = new pg.Client({ connectionString: replica!.url(name) });
+    await standby.connect();
+    try {
+      const list = async () =>
+        (await (
+          await fetch(`${host.url}/api/mes/workspace/orders?status=MANUFACTURING_APPROVED`)
+        ).json()) as {
+          items: { id: string }[];
+        };
+      const counts = async () =>
+        (await (await fetch(`${host.url}/api/mes/workspace/counts`)).json()) as { queue: number };
+      assert.deepEqual(
+        (await list()).items.map((o) => o.id),
+        [orderId],
+      );
+      const queueBefore = (await counts()).queue;
+      // With replay paused, a row written on the primary is invisible to the workspace lists
+      // (they read the replica) and visible to the order card (it reads the primary).
+      await standby.query('SELECT pg_wal_replay_pause()');
+      const fresh = randomUUID();
+      await primary!.query(
+        `INSERT INTO production_orders (id, number, channel, kind, status, alloy, quantity, due_at)
+         VALUES ($1, 'R-2', 'b2c', 'catalog', 'MANUFACTURING_APPROVED', 'gold-585', 1, now() + interval '21 days')`,
+        [fresh],
+      );
+      assert.equal((await fetch(`${host.url}/api/mes/orders/${fresh}`)).status, 200);
+      assert.deepEqual(
+        (await list()).items.map((o) => o.id),
+        [orderId],
+      );
+      assert.equal((await counts()).queue, queueBefore);
+      await standby.query('SELECT pg_wal_replay_resume()');
+      await replica!.waitForReplay();
+      assert.deepEqual(new Set((await list()).items.map((o) => o.id)), new Set([orderId, fresh]));
+      assert.equal((await counts()).queue, queueBefore + 1);
+    } finally {
+      await standby.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await standby.end();
+      await host.stop();
+    }
+  });
+
   test('a per-service read URL that is not a URL is named in the error', () => {
     assert.throws(
       () => readDatabaseUrlFor('mes', { MES_READ_DATABASE_URL: 'replica at 5433' }),
