@@ -47,3 +47,9 @@ export const ArchiveMonthOpenError = createError<'ARCHIVE_MONTH_OPEN', 409, [str
   'Orders still end into %s: only months before the current one can be detached.',
   409,
 );
+
+export const EmailNotFailedError = createError<'EMAIL_NOT_FAILED', 404, [number]>(
+  'EMAIL_NOT_FAILED',
+  'E-mail %d is not one that failed: it is unknown, was sent, or is still being retried. GET /api/mes/emails/failed lists the failed ones.',
+  404,
+);

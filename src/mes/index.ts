@@ -6,6 +6,7 @@ import { ensureArchiveMonths } from './archive.js';
 import type { MesDeps } from './deps.js';
 import { mesHandlers } from './handlers.js';
 import { archiveRoutes } from './routes/archive.js';
+import { emailRoutes } from './routes/emails.js';
 import { operatorRoutes } from './routes/operators.js';
 import { productionRoutes } from './routes/production.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -54,6 +55,7 @@ export const mes: ServiceDefinition = {
         await workspaceRoutes(d)(app);
         await operatorRoutes(d)(app);
         await archiveRoutes(d)(app);
+        await emailRoutes(d)(app);
       },
       handlers: mesHandlers({
         deadlineDays: config.PRODUCTION_DEADLINE_DAYS,

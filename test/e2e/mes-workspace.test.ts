@@ -441,6 +441,31 @@ describe('MES workspace on PostgreSQL', () => {
     assert.deepEqual((await counts()).counts, await countedByHand());
   });
 
+  test('e-mails the sender gave up on are listed for the administrator and can be retried', async () => {
+    const failed = await sql.query<{ id: number }>(
+      `INSERT INTO email_outbox (recipient, subject, body, attempts, last_error)
+       VALUES ('typo@exampel.com', 'New order', 'text', 8, '550 5.1.1 no such user') RETURNING id`,
+    );
+    const id = Number(failed.rows[0]!.id);
+    const list = await api<{ items: { id: number; lastError: string }[] }>('GET', '/api/mes/emails/failed', {
+      headers: ADMIN,
+    });
+    assert.deepEqual(
+      list.body.items.map((e) => [e.id, e.lastError]),
+      [[id, '550 5.1.1 no such user']],
+    );
+    assertError(await api('GET', '/api/mes/emails/failed'), 401, 'UNAUTHORIZED');
+    const retried = await api('POST', `/api/mes/emails/${id}/retry`, { headers: ADMIN });
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    const row = await sql.query('SELECT attempts FROM email_outbox WHERE id = $1', [id]);
+    assert.equal(row.rows[0].attempts, 0);
+    assertError(
+      await api('POST', `/api/mes/emails/${id}/retry`, { headers: ADMIN }),
+      404,
+      'EMAIL_NOT_FAILED',
+    );
+  });
+
   test('bad input: a 4xx naming the problem, nothing changed', async () => {
     const before = await countedByHand();
     const bad = async (path: string, status: number, code: string, ...words: string[]) =>

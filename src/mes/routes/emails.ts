@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../contracts/api.js';
+import { requireToken } from '../../platform/http/auth.js';
+import { failedEmails, retryEmail } from '../../platform/mail/email-outbox.js';
+import type { MesDeps } from '../deps.js';
+import { EmailNotFailedError } from '../errors.js';
+
+const FailedEmailView = Type.Object({
+  id: Type.Integer(),
+  recipient: Type.String(),
+  subject: Type.String(),
+  orderId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** E-mails to operators that could not be sent: listed for the administrator, who can retry them. */
+export function emailRoutes(d: MesDeps) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>();
+    const admin = (req: Parameters<typeof requireToken>[0]) =>
+      requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
+
+    r.get(
+      '/emails/failed',
+      {
+        schema: {
+          tags: ['operators'],
+          summary: 'E-mails the sender gave up on, with the SMTP server’s last answer (administrator)',
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+          response: { 200: Type.Object({ items: Type.Array(FailedEmailView) }), ...errors(400, 401) },
+        },
+      },
+      async (req) => {
+        admin(req);
+        return { items: await failedEmails(d.db, { limit: req.query.limit ?? 100 }) };
+      },
+    );
+
+    r.post(
+      '/emails/:id/retry',
+      {
+        schema: {
+          tags: ['operators'],
+          summary: 'Send a failed e-mail again, with a fresh set of attempts (administrator)',
+          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          response: {
+            200: Type.Object({ id: Type.Integer(), retrying: Type.Boolean() }),
+            ...errors(400, 401, 404),
+          },
+        },
+      },
+      async (req) => {
+        admin(req);
+        const ok = await d.db.tx((q) => retryEmail(q, req.params.id));
+        if (!ok) throw new EmailNotFailedError(req.params.id);
+        return { id: req.params.id, retrying: true };
+      },
+    );
+  };
+}
