@@ -14,6 +14,8 @@ import { seedOperators } from './seed.js';
 import { WorkspaceFeed } from './workspace/feed.js';
 import { WorkspaceStreams } from './workspace/stream.js';
 
+const COUNT_ROLL_UP_MS = 1000;
+
 /** Manufacturing: the operator workspace, the production queue, assignment, the stages. */
 export const mes: ServiceDefinition = {
   name: 'mes',
@@ -46,6 +48,11 @@ export const mes: ServiceDefinition = {
         .finally(() => (sweeping = undefined));
     }, config.ASSIGN_INTERVAL_MS);
     sweep.unref();
+    // The counters' deltas fold into their totals every second (reads stay exact either way).
+    const rollUp = setInterval(() => {
+      db.query('SELECT mes_roll_up()').catch((err: unknown) => logger.warn({ err }, 'count roll-up failed'));
+    }, COUNT_ROLL_UP_MS);
+    rollUp.unref();
 
     return {
       routes: async (app) => {
@@ -64,6 +71,7 @@ export const mes: ServiceDefinition = {
       seed: () => seedOperators(db),
       async close() {
         clearInterval(sweep);
+        clearInterval(rollUp);
         await sweeping;
         streams.closeAll();
         await feed.stop();

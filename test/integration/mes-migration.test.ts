@@ -60,7 +60,7 @@ test('the 0002 migration moves v1 production orders into the partitions and coun
       ],
     );
     const olga = await db.query<{ on_hand: number; taken: number }>(
-      `SELECT on_hand, taken FROM operator_stats WHERE operator = 'olga'`,
+      `SELECT on_hand, taken FROM operator_numbers WHERE operator = 'olga'`,
     );
     assert.deepEqual(olga.rows[0], { on_hand: 1, taken: 2 });
     assert.equal((await db.query('SELECT 1 FROM workspace_events')).rowCount, 0, 'history is not news');

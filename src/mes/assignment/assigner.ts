@@ -36,12 +36,18 @@ const LOOK_AHEAD = 50;
  * with SKIP LOCKED, so concurrent runs and claims never hand out the same order.
  */
 export async function assignQueued(q: Queryable, actor = 'assigner'): Promise<Assignment[]> {
+  // Lock first (id order), then read the figures with a fresh statement, so they include the
+  // changes of whoever held the locks before.
+  await q.query(
+    `SELECT 1 FROM operator_stats s JOIN operators o ON o.id = s.operator
+     WHERE o.active AND o.auto_assign ORDER BY s.operator FOR UPDATE OF s`,
+  );
   const ops = (
     await q.query<Candidate>(
-      `SELECT o.id AS operator, o.skills, o.capacity, s.on_hand, s.last_assigned_at
-       FROM operators o JOIN operator_stats s ON s.operator = o.id
-       WHERE o.active AND o.auto_assign AND s.on_hand < o.capacity
-       ORDER BY o.id FOR UPDATE OF s`,
+      `SELECT o.id AS operator, o.skills, o.capacity, n.on_hand, n.last_assigned_at
+       FROM operators o JOIN operator_numbers n ON n.operator = o.id
+       WHERE o.active AND o.auto_assign AND n.on_hand < o.capacity
+       ORDER BY o.id`,
     )
   ).rows;
   if (ops.length === 0) return [];

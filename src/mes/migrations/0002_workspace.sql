@@ -98,21 +98,31 @@ BEGIN
     RAISE EXCEPTION 'no archive partition %', name USING ERRCODE = 'undefined_table';
   END IF;
   EXECUTE format(
-    'WITH gone AS (SELECT status, count(*) AS n FROM %I GROUP BY status)
-     UPDATE production_status_counts c SET orders = c.orders - gone.n FROM gone WHERE c.status = gone.status',
+    'INSERT INTO production_status_deltas (status, delta) SELECT status, -count(*) FROM %I GROUP BY status',
     name);
   EXECUTE format('SELECT count(*) FROM %I', name) INTO moved;
   EXECUTE format('ALTER TABLE production_orders DETACH PARTITION %I', name);
   RETURN moved;
 END $$;
 
--- Orders per status, kept by trigger in the same transaction as every change: the workspace
--- reads its counts from here, never with count(*). The row 'QUEUE' counts approved orders nobody
--- has yet.
-CREATE TABLE production_status_counts (
+-- Orders per status, kept in the same transaction as every change, so the workspace reads its
+-- counts, never computes them with count(*). The trigger only appends deltas: no change waits
+-- on a hot counter row, and two changes never deadlock over two of them. A roll-up
+-- (mes_roll_up, every second) folds the deltas into the totals in one transaction, so the view
+-- is exact in any snapshot. The row 'QUEUE' counts approved orders nobody has yet.
+CREATE TABLE production_status_totals (
   status text PRIMARY KEY,
   orders bigint NOT NULL DEFAULT 0
 );
+CREATE TABLE production_status_deltas (
+  status text NOT NULL,
+  delta int NOT NULL
+);
+CREATE VIEW production_status_counts AS
+  SELECT status, sum(orders)::bigint AS orders
+  FROM (SELECT status, orders FROM production_status_totals
+        UNION ALL SELECT status, delta FROM production_status_deltas) AS t
+  GROUP BY status;
 
 -- The operators: skills, capacity, whether the assigner gives them work, whether they want e-mail.
 CREATE TABLE operators (
@@ -128,8 +138,10 @@ CREATE TABLE operators (
   updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 
--- Each operator's own numbers, kept by the same trigger: orders on hand (assigned or in work),
--- taken, completed and the summed making time (claimed → completed).
+-- Each operator's own numbers, kept the same way: orders on hand (assigned or in work), taken,
+-- completed and the summed making time (claimed → completed). operator_stats holds the rolled-up
+-- figures and is the row a claim or the assigner locks to take turns on one operator;
+-- operator_numbers adds the deltas not rolled up yet.
 CREATE TABLE operator_stats (
   operator text PRIMARY KEY,
   on_hand int NOT NULL DEFAULT 0,
@@ -138,6 +150,53 @@ CREATE TABLE operator_stats (
   making_ms bigint NOT NULL DEFAULT 0,
   last_assigned_at timestamptz(3)
 );
+CREATE TABLE operator_stat_deltas (
+  operator text NOT NULL,
+  on_hand int NOT NULL DEFAULT 0,
+  taken int NOT NULL DEFAULT 0,
+  completed int NOT NULL DEFAULT 0,
+  making_ms bigint NOT NULL DEFAULT 0,
+  assigned_at timestamptz(3)
+);
+CREATE VIEW operator_numbers AS
+  SELECT s.operator,
+         s.on_hand + COALESCE(d.on_hand, 0) AS on_hand,
+         s.taken + COALESCE(d.taken, 0) AS taken,
+         s.completed + COALESCE(d.completed, 0) AS completed,
+         s.making_ms + COALESCE(d.making_ms, 0) AS making_ms,
+         GREATEST(s.last_assigned_at, d.assigned_at) AS last_assigned_at
+  FROM operator_stats s
+  LEFT JOIN (SELECT operator, sum(on_hand) AS on_hand, sum(taken) AS taken, sum(completed) AS completed,
+                    sum(making_ms) AS making_ms, max(assigned_at) AS assigned_at
+             FROM operator_stat_deltas GROUP BY operator) d ON d.operator = s.operator;
+
+-- Folds the deltas into the totals. One instance at a time (the others skip); the operators'
+-- rows are locked in id order first, the order claims and the assigner use, so it cannot
+-- deadlock with them.
+CREATE FUNCTION mes_roll_up() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ops text[];
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(7243003) THEN RETURN; END IF;
+  WITH moved AS (DELETE FROM production_status_deltas RETURNING status, delta)
+  INSERT INTO production_status_totals AS t (status, orders)
+  SELECT status, sum(delta) FROM moved GROUP BY status
+  ON CONFLICT (status) DO UPDATE SET orders = t.orders + EXCLUDED.orders;
+
+  INSERT INTO operator_stats (operator) SELECT DISTINCT operator FROM operator_stat_deltas ON CONFLICT DO NOTHING;
+  SELECT array_agg(operator) INTO ops FROM (
+    SELECT operator FROM operator_stats
+    WHERE operator IN (SELECT operator FROM operator_stat_deltas) ORDER BY operator FOR UPDATE) AS locked;
+  IF ops IS NULL THEN RETURN; END IF;
+  WITH moved AS (DELETE FROM operator_stat_deltas WHERE operator = ANY(ops) RETURNING *),
+       sums AS (SELECT operator, sum(on_hand) AS on_hand, sum(taken) AS taken, sum(completed) AS completed,
+                       sum(making_ms) AS making_ms, max(assigned_at) AS assigned_at
+                FROM moved GROUP BY operator)
+  UPDATE operator_stats s SET on_hand = s.on_hand + sums.on_hand, taken = s.taken + sums.taken,
+    completed = s.completed + sums.completed, making_ms = s.making_ms + sums.making_ms,
+    last_assigned_at = GREATEST(s.last_assigned_at, sums.assigned_at)
+  FROM sums WHERE s.operator = sums.operator;
+END $$;
 
 -- Who gave which order to whom, and why: claims, the assigner, an administrator's reassignment
 -- or release.
@@ -200,46 +259,40 @@ CREATE FUNCTION mes_production_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   old_status text;
   old_operator text;
+  completes boolean;
 BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.status = OLD.status AND NEW.operator IS NOT DISTINCT FROM OLD.operator THEN
+    RETURN NULL; -- a price or a date changed: nothing counted or listed moved
+  END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    UPDATE production_status_counts SET orders = orders - 1 WHERE status = OLD.status;
+    INSERT INTO production_status_deltas (status, delta) VALUES (OLD.status, -1);
     IF OLD.status = 'MANUFACTURING_APPROVED' AND OLD.operator IS NULL THEN
-      UPDATE production_status_counts SET orders = orders - 1 WHERE status = 'QUEUE';
+      INSERT INTO production_status_deltas (status, delta) VALUES ('QUEUE', -1);
     END IF;
     IF mes_on_hand(OLD.status, OLD.operator) THEN
-      UPDATE operator_stats SET on_hand = on_hand - 1 WHERE operator = OLD.operator;
+      INSERT INTO operator_stat_deltas (operator, on_hand) VALUES (OLD.operator, -1);
     END IF;
     IF TG_OP = 'DELETE' THEN RETURN NULL; END IF;
     old_status := OLD.status;
     old_operator := OLD.operator;
   END IF;
 
-  INSERT INTO production_status_counts AS c (status, orders) VALUES (NEW.status, 1)
-    ON CONFLICT (status) DO UPDATE SET orders = c.orders + 1;
+  INSERT INTO production_status_deltas (status, delta) VALUES (NEW.status, 1);
   IF NEW.status = 'MANUFACTURING_APPROVED' AND NEW.operator IS NULL THEN
-    INSERT INTO production_status_counts AS c (status, orders) VALUES ('QUEUE', 1)
-      ON CONFLICT (status) DO UPDATE SET orders = c.orders + 1;
+    INSERT INTO production_status_deltas (status, delta) VALUES ('QUEUE', 1);
   END IF;
   IF NEW.operator IS NOT NULL THEN
-    INSERT INTO operator_stats AS s (operator, on_hand, taken, completed, making_ms, last_assigned_at)
+    completes := NEW.status = 'MANUFACTURING_COMPLETED' AND old_status IS DISTINCT FROM NEW.status;
+    INSERT INTO operator_stat_deltas (operator, on_hand, taken, completed, making_ms, assigned_at)
     VALUES (NEW.operator,
             CASE WHEN mes_on_hand(NEW.status, NEW.operator) THEN 1 ELSE 0 END,
             CASE WHEN NEW.operator IS DISTINCT FROM old_operator AND TG_OP = 'UPDATE' THEN 1 ELSE 0 END,
-            CASE WHEN NEW.status = 'MANUFACTURING_COMPLETED' AND old_status IS DISTINCT FROM NEW.status THEN 1 ELSE 0 END,
-            CASE WHEN NEW.status = 'MANUFACTURING_COMPLETED' AND old_status IS DISTINCT FROM NEW.status
+            CASE WHEN completes THEN 1 ELSE 0 END,
+            CASE WHEN completes
                  THEN COALESCE((extract(epoch FROM NEW.completed_at - NEW.claimed_at) * 1000)::bigint, 0) ELSE 0 END,
-            CASE WHEN NEW.operator IS DISTINCT FROM old_operator AND TG_OP = 'UPDATE' THEN NEW.updated_at END)
-    ON CONFLICT (operator) DO UPDATE SET
-      on_hand = s.on_hand + EXCLUDED.on_hand,
-      taken = s.taken + EXCLUDED.taken,
-      completed = s.completed + EXCLUDED.completed,
-      making_ms = s.making_ms + EXCLUDED.making_ms,
-      last_assigned_at = COALESCE(EXCLUDED.last_assigned_at, s.last_assigned_at);
+            CASE WHEN NEW.operator IS DISTINCT FROM old_operator AND TG_OP = 'UPDATE' THEN NEW.updated_at END);
   END IF;
 
-  IF TG_OP = 'UPDATE' AND NEW.status = OLD.status AND NEW.operator IS NOT DISTINCT FROM OLD.operator THEN
-    RETURN NULL; -- a price or a note changed: nothing the workspace lists
-  END IF;
   INSERT INTO workspace_events (order_id, kind, status, previous_status, operator, previous_operator, snapshot)
   VALUES (NEW.id,
           CASE WHEN TG_OP = 'INSERT' AND NEW.archive_month = 'infinity' THEN 'added' ELSE 'changed' END,
@@ -269,9 +322,9 @@ SELECT id, number, channel, kind, partner_id, status, catalog_sku, alloy, quanti
   CASE WHEN status IN ('CLOSED', 'CANCELLED', 'REJECTED') THEN date_trunc('month', updated_at)::date
        ELSE 'infinity' END
 FROM production_orders_v1;
-UPDATE operator_stats s SET taken = t.n
-  FROM (SELECT operator, count(*) AS n FROM production_orders_v1 WHERE operator IS NOT NULL GROUP BY operator) t
-  WHERE s.operator = t.operator;
+INSERT INTO operator_stat_deltas (operator, taken)
+  SELECT operator, count(*) FROM production_orders_v1 WHERE operator IS NOT NULL GROUP BY operator;
+SELECT mes_roll_up();
 DROP TABLE production_orders_v1;
 -- The copied rows are history, not news.
 DELETE FROM workspace_events;

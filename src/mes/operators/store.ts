@@ -30,7 +30,7 @@ export interface OperatorInput {
 
 const SELECT = `SELECT o.*, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.taken, 0) AS taken,
   COALESCE(s.completed, 0) AS completed, COALESCE(s.making_ms, 0) AS making_ms, s.last_assigned_at
-  FROM operators o LEFT JOIN operator_stats s ON s.operator = o.id`;
+  FROM operators o LEFT JOIN operator_numbers s ON s.operator = o.id`;
 
 export async function getOperator(q: Queryable, id: string): Promise<OperatorRow | undefined> {
   return (await q.query<OperatorRow>(`${SELECT} WHERE o.id = $1`, [id])).rows[0];
@@ -64,7 +64,11 @@ export async function putOperator(q: Queryable, id: string, o: OperatorInput): P
   return r.rows[0]?.created ?? false;
 }
 
-/** Locks the operator's numbers row: claims and assignments to one operator take turns. */
+/**
+ * Locks the operator's row of figures: claims and assignments to one operator take turns. The
+ * figures are read after the lock, by a new statement, so they include the change of whoever
+ * held it before.
+ */
 export async function lockOperator(q: Queryable, id: string): Promise<OperatorRow | undefined> {
   await q.query('SELECT 1 FROM operator_stats WHERE operator = $1 FOR UPDATE', [id]);
   return getOperator(q, id);
