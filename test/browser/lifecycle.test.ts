@@ -131,7 +131,8 @@ test('a custom piece goes from upload to delivery through the web app', { timeou
     // 3. Operator: take the order from the queue and advance it to SHIPPED.
     const [operatorContext, operator] = await newPage(browser, 'operator', errors, STEP_MS);
     await operator.goto(`${host.url}/#/mes`);
-    await operator.getByTestId('operator-name').fill('Linus');
+    // A registered operator (seeded in embedded mode) who casts and polishes: a piece without stones.
+    await operator.getByTestId('operator-select').selectOption('olga');
     await operator.getByTestId(`take-${orderNumber}`).click();
     const status = operator.getByTestId(`mes-status-${orderNumber}`);
     await operator

@@ -260,7 +260,8 @@ test(
           modelRequests.push(`${res.status()} ${res.url()}`);
       });
       await operator.goto(`${host.url}/#/mes`);
-      await operator.getByTestId('operator-name').fill('Linus');
+      // Sam casts, sets stones and polishes: every piece this test can quote.
+      await operator.getByTestId('operator-select').selectOption('sam');
       await operator.getByTestId(`details-${orderNumber}`).click();
       const card = operator.locator(`[data-testid="mes-order-card"][data-order-number="${orderNumber}"]`);
       await card.waitFor();

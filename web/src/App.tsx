@@ -15,7 +15,7 @@ function Page({ route }: { route: Route }) {
     case 'crm':
       return <CrmPage />;
     case 'mes':
-      return <MesPage />;
+      return <MesPage view={route.view} query={route.query} />;
     case 'not-found':
       return (
         <section className="panel">

@@ -57,14 +57,19 @@ export function withQuery(
 }
 
 async function request<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   url: string,
   body?: unknown,
   signal?: AbortSignal,
+  headers: Record<string, string> = {},
 ): Promise<T> {
-  const init: RequestInit = { method, headers: { Accept: 'application/json' }, signal: signal ?? null };
+  const init: RequestInit = {
+    method,
+    headers: { Accept: 'application/json', ...headers },
+    signal: signal ?? null,
+  };
   if (method !== 'GET') {
-    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json', ...headers };
     // Always send a JSON object: Fastify rejects an empty body declared as JSON.
     init.body = JSON.stringify(body ?? {});
   }
@@ -97,8 +102,13 @@ export async function getBytes(url: string, signal?: AbortSignal): Promise<Array
   return response.arrayBuffer();
 }
 
-export function postJson<T>(url: string, body?: unknown): Promise<T> {
-  return request<T>('POST', url, body);
+/** `headers` carry, for instance, an administrator's `Authorization: Bearer …`. */
+export function postJson<T>(url: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return request<T>('POST', url, body, undefined, headers);
+}
+
+export function putJson<T>(url: string, body: unknown, headers?: Record<string, string>): Promise<T> {
+  return request<T>('PUT', url, body, undefined, headers);
 }
 
 /**

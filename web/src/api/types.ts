@@ -105,6 +105,9 @@ export interface Order {
   history?: HistoryEntry[];
   approval?: 'auto' | 'manual' | null;
   operator?: string | null;
+  /** MES: the skills an operator needs to make it, and the shipping deadline. */
+  requiredSkills?: string[];
+  dueAt?: string;
   trackingNumber?: string | null;
 }
 
@@ -202,4 +205,107 @@ export interface Quote {
   /** The contract's nested shape (`metal`, `stones`, `labour`, `margin`, `total`), or the flat one. */
   breakdown: PriceBreakdown;
   total: Money;
+}
+
+// MES operator workspace, `/api/mes`.
+
+export type Skill = 'casting' | 'stone_setting' | 'engraving' | 'polishing';
+
+/** A production order as the workspace lists it and the live stream carries it. */
+export interface WorkspaceOrder {
+  id: string;
+  number: string;
+  channel: Channel;
+  kind: OrderKind;
+  partnerId: string | null;
+  customerName: string | null;
+  status: OrderStatus;
+  operator: string | null;
+  requiredSkills: string[];
+  alloy: string;
+  quantity: number;
+  priceMinor: number | null;
+  currency: string | null;
+  hasModel: boolean;
+  dueAt: string;
+  /** Past its deadline and still in work (the stream's snapshots leave it out: compute it). */
+  overdue: boolean;
+  approvedAt: string | null;
+  assignedAt: string | null;
+  claimedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkspacePage extends Page<WorkspaceOrder> {
+  /** The live stream position this page is at least as new as. */
+  watermark: number;
+}
+
+export interface WorkspaceCounts {
+  counts: Partial<Record<OrderStatus, number>>;
+  /** Orders in work (every status but CLOSED, CANCELLED, REJECTED). */
+  active: number;
+  /** Approved orders nobody has taken yet. */
+  queue: number;
+  source: 'database' | 'cache';
+}
+
+/** One `added` / `changed` event of `GET /api/mes/workspace/stream`. */
+export interface WorkspaceEvent {
+  id: number;
+  kind: 'added' | 'changed';
+  status: OrderStatus;
+  previousStatus: OrderStatus | null;
+  operator: string | null;
+  previousOperator: string | null;
+  at: string;
+  order: Omit<WorkspaceOrder, 'overdue'>;
+}
+
+export interface OperatorNumbers {
+  /** Orders assigned or in work now (counted against the capacity). */
+  onHand: number;
+  taken: number;
+  completed: number;
+  /** Mean time from start to completed, or null before the first completed order. */
+  averageMakingMs: number | null;
+}
+
+export interface Operator {
+  id: string;
+  name: string;
+  email: string | null;
+  skills: Skill[];
+  capacity: number;
+  autoAssign: boolean;
+  notifyEmail: boolean;
+  active: boolean;
+  numbers: OperatorNumbers;
+}
+
+/** The body of `PUT /api/mes/operators/:id`. */
+export interface OperatorInput {
+  name: string;
+  email: string | null;
+  skills: Skill[];
+  capacity: number;
+  autoAssign: boolean;
+  notifyEmail: boolean;
+  active: boolean;
+}
+
+export type AssignmentAction = 'claim' | 'auto' | 'assign' | 'reassign' | 'release';
+
+/** One entry of the assignment audit trail, `GET /api/mes/assignments`. */
+export interface AssignmentEntry {
+  id: number;
+  orderId: string;
+  orderNumber: string;
+  action: AssignmentAction;
+  fromOperator: string | null;
+  toOperator: string | null;
+  actor: string;
+  reason: string | null;
+  at: string;
 }

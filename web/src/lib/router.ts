@@ -1,11 +1,17 @@
-/** Routing by `location.hash`: #/ shop, #/track/<orderId>, #/crm, #/mes. */
+/**
+ * Routing by `location.hash`: #/ shop, #/track/<orderId>, #/crm, #/mes (the operator workspace)
+ * and #/mes/admin (its administrator view). A query after the path (`#/mes?status=PACKAGING`)
+ * keeps a page's filters, so a reload or a shared link shows the same list.
+ */
 import { useSyncExternalStore } from 'react';
+
+export type MesView = 'workspace' | 'admin';
 
 export type Route =
   | { page: 'shop' }
   | { page: 'track'; orderId: string | null }
   | { page: 'crm' }
-  | { page: 'mes' }
+  | { page: 'mes'; view: MesView; query: string }
   | { page: 'not-found'; path: string };
 
 function decode(segment: string): string {
@@ -16,14 +22,23 @@ function decode(segment: string): string {
   }
 }
 
+function splitHash(hash: string): { path: string; query: string } {
+  const text = hash.replace(/^#/, '');
+  const at = text.indexOf('?');
+  return at < 0
+    ? { path: text || '/', query: '' }
+    : { path: text.slice(0, at) || '/', query: text.slice(at + 1) };
+}
+
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+  const { path, query } = splitHash(hash);
   const [first = '', second, ...rest] = path.split('/').filter(Boolean);
   if (first === '' || first === 'shop') return { page: 'shop' };
   if (first === 'track' && rest.length === 0)
     return { page: 'track', orderId: second ? decode(second) : null };
   if (first === 'crm' && second === undefined) return { page: 'crm' };
-  if (first === 'mes' && second === undefined) return { page: 'mes' };
+  if (first === 'mes' && rest.length === 0 && (second === undefined || second === 'admin'))
+    return { page: 'mes', view: second ? 'admin' : 'workspace', query };
   return { page: 'not-found', path };
 }
 
@@ -35,9 +50,29 @@ export function navigate(hash: string): void {
   window.location.hash = hash;
 }
 
+/** Said when replaceHashQuery changes the hash (replaceState fires no hashchange). */
+const QUERY_CHANGED = 'atelier:hash-query';
+
+/**
+ * Replaces the hash's query without a new history entry (typing into a search field should not
+ * fill the back button's history).
+ */
+export function replaceHashQuery(query: URLSearchParams): void {
+  const { path } = splitHash(window.location.hash);
+  const text = query.toString();
+  const hash = `#${path}${text ? `?${text}` : ''}`;
+  if (hash === window.location.hash) return;
+  window.history.replaceState(window.history.state, '', hash);
+  window.dispatchEvent(new Event(QUERY_CHANGED));
+}
+
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
-  return () => window.removeEventListener('hashchange', onChange);
+  window.addEventListener(QUERY_CHANGED, onChange);
+  return () => {
+    window.removeEventListener('hashchange', onChange);
+    window.removeEventListener(QUERY_CHANGED, onChange);
+  };
 }
 
 export function useHashRoute(): Route {

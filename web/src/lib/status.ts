@@ -44,8 +44,12 @@ export function lifecycleFor(kind: OrderKind | undefined): OrderStatus[] {
   return LIFECYCLE.filter((status) => status !== 'FILE_UPLOADED' || kind !== 'catalog');
 }
 
-/** What "Advance" does next on the production floor, by current status. */
+/**
+ * What "Advance" does next on the production floor, by current status (an approved order only
+ * reaches an operator's list when it was assigned to them; advancing starts it).
+ */
 export const ADVANCE_LABELS: Partial<Readonly<Record<OrderStatus, string>>> = {
+  MANUFACTURING_APPROVED: 'Start manufacturing',
   MANUFACTURING_STARTED: 'Complete manufacturing',
   MANUFACTURING_COMPLETED: 'Start packaging',
   PACKAGING: 'Ship',

@@ -1,11 +1,16 @@
-/** Values remembered in localStorage (names and e-mail addresses typed into the pages). */
+/** Values remembered in localStorage (names, e-mail addresses and choices made in the pages). */
 import { useEffect, useState } from 'react';
 
 export const STORAGE_KEYS = {
   customerName: 'atelier.customer.name',
   customerEmail: 'atelier.customer.email',
   seller: 'atelier.seller',
+  /** The MES operator's id, chosen from the registered operators. */
   operator: 'atelier.operator',
+  /** '1' when the operator wants browser notifications of new queue entries. */
+  notifyQueue: 'atelier.mes.notify',
+  /** The administrator token typed into the MES administrator view. */
+  adminToken: 'atelier.mes.adminToken',
   lastOrderId: 'atelier.lastOrderId',
 } as const;
 

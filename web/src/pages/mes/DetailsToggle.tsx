@@ -1,22 +1,26 @@
-import type { Order } from '../../api/types';
-
 /** The "Details" button that opens or closes an order's card below its row. */
 export function DetailsToggle({
-  order,
+  number,
   open,
   onToggle,
+  prefix = 'details',
 }: {
-  order: Order;
+  number: string;
   open: boolean;
   onToggle: () => void;
+  /** The test id is `<prefix>-<number>`. */
+  prefix?: string;
 }) {
   return (
     <button
       type="button"
       className="secondary"
-      data-testid={`details-${order.number}`}
+      data-testid={`${prefix}-${number}`}
       aria-expanded={open}
-      onClick={onToggle}
+      onClick={(event) => {
+        event.stopPropagation();
+        onToggle();
+      }}
     >
       {open ? 'Hide details' : 'Details'}
     </button>

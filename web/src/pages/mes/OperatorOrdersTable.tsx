@@ -1,30 +1,35 @@
-/** The orders an operator works on, each with a button for its next production stage. */
+/** The orders an operator has, soonest deadline first, each with a button for its next stage. */
 import { Fragment } from 'react';
-import type { Order } from '../../api/types';
+import type { WorkspaceOrder } from '../../api/types';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ADVANCE_LABELS } from '../../lib/status';
+import { DueCell, PieceCell } from './cells';
 import { DetailsToggle } from './DetailsToggle';
 import { OrderCardRow } from './OrderCardRow';
+import { TrackingNumber } from './TrackingNumber';
 
 interface OperatorOrdersTableProps {
-  orders: readonly Order[];
+  orders: readonly WorkspaceOrder[];
   busy: string | null;
-  /** The order whose card is open, if any. */
+  selectedId: string | null;
   openId: string | null;
-  onToggle: (order: Order) => void;
-  onAdvance: (order: Order) => void;
+  onSelect: (order: WorkspaceOrder) => void;
+  onToggle: (order: WorkspaceOrder) => void;
+  onAdvance: (order: WorkspaceOrder) => void;
 }
 
-export function OperatorOrdersTable({ orders, busy, openId, onToggle, onAdvance }: OperatorOrdersTableProps) {
+const COLUMNS = 5;
+
+export function OperatorOrdersTable(props: OperatorOrdersTableProps) {
+  const { orders, busy, selectedId, openId, onSelect, onToggle, onAdvance } = props;
   if (orders.length === 0) return <p className="muted">You have no orders. Take one from the queue.</p>;
   return (
     <table data-testid="operator-orders">
       <thead>
         <tr>
           <th>Number</th>
-          <th>Kind</th>
-          <th>Alloy</th>
-          <th className="num">Qty</th>
+          <th>Customer · piece</th>
+          <th>Due</th>
           <th>Status</th>
           <th />
         </tr>
@@ -32,37 +37,47 @@ export function OperatorOrdersTable({ orders, busy, openId, onToggle, onAdvance 
       <tbody>
         {orders.map((order) => {
           const next = ADVANCE_LABELS[order.status];
+          const selected = order.id === selectedId;
           return (
             <Fragment key={order.id}>
-              <tr data-testid="operator-row" data-order-number={order.number}>
-                <td>{order.number}</td>
-                <td>{order.kind ?? '—'}</td>
-                <td>{order.alloy ?? '—'}</td>
-                <td className="num">{order.quantity ?? '—'}</td>
+              <tr
+                data-testid="operator-row"
+                data-order-number={order.number}
+                data-order-id={order.id}
+                data-selected={selected ? 'true' : 'false'}
+                aria-selected={selected}
+                className={selected ? 'selected' : undefined}
+                onClick={() => onSelect(order)}
+              >
+                <td className="nowrap">{order.number}</td>
+                <PieceCell order={order} />
+                <DueCell order={order} />
                 <td>
                   <StatusBadge status={order.status} testId={`mes-status-${order.number}`} />
-                  {order.trackingNumber && (
-                    <span className="muted small" data-testid={`tracking-number-${order.number}`}>
-                      {' '}
-                      {order.trackingNumber}
-                    </span>
-                  )}
+                  {order.status === 'SHIPPED' && <TrackingNumber order={order} />}
                 </td>
                 <td className="row-actions">
-                  <DetailsToggle order={order} open={openId === order.id} onToggle={() => onToggle(order)} />
+                  <DetailsToggle
+                    number={order.number}
+                    open={openId === order.id}
+                    onToggle={() => onToggle(order)}
+                  />
                   {next && (
                     <button
                       type="button"
                       data-testid={`advance-${order.number}`}
                       disabled={busy !== null}
-                      onClick={() => onAdvance(order)}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        onAdvance(order);
+                      }}
                     >
                       {busy === order.id ? '…' : next}
                     </button>
                   )}
                 </td>
               </tr>
-              {openId === order.id && <OrderCardRow order={order} columns={6} />}
+              {openId === order.id && <OrderCardRow order={order} columns={COLUMNS} />}
             </Fragment>
           );
         })}
