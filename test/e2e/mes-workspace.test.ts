@@ -361,6 +361,11 @@ describe('MES workspace on PostgreSQL', () => {
       `SELECT id FROM production_orders WHERE ${active} AND due_at < now() ORDER BY due_at, id`,
     );
     await walk(
+      'status=MANUFACTURING_APPROVED&operator=none&sort=approval',
+      `SELECT id FROM production_orders WHERE ${active} AND status = 'MANUFACTURING_APPROVED'
+       AND operator IS NULL ORDER BY approved_at, id`,
+    );
+    await walk(
       'scope=archive',
       `SELECT id FROM production_orders WHERE archive_month < 'infinity' ORDER BY created_at DESC, id DESC`,
     );

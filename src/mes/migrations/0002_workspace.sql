@@ -303,7 +303,8 @@ BEGIN
             'operator', NEW.operator, 'requiredSkills', to_jsonb(NEW.required_skills), 'alloy', NEW.alloy,
             'quantity', NEW.quantity, 'priceMinor', NEW.price_minor, 'currency', NEW.currency,
             'hasModel', NEW.model_key IS NOT NULL, 'dueAt', NEW.due_at, 'approvedAt', NEW.approved_at,
-            'assignedAt', NEW.assigned_at, 'claimedAt', NEW.claimed_at, 'createdAt', NEW.created_at,
+            'assignedAt', NEW.assigned_at, 'claimedAt', NEW.claimed_at, 'trackingNumber', NEW.tracking_number,
+            'createdAt', NEW.created_at,
             'updatedAt', NEW.updated_at));
   RETURN NULL;
 END $$;

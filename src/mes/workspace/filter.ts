@@ -34,9 +34,13 @@ export const WorkspaceQuery = Type.Object(
       }),
     ),
     sort: Type.Optional(
-      Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('deadline')], {
-        description: 'newest (default) or oldest by submission, or earliest deadline first',
-      }),
+      Type.Union(
+        [Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('deadline'), Type.Literal('approval')],
+        {
+          description:
+            'newest (default) or oldest by submission, earliest deadline first, or oldest approval first (the queue order; approved orders only)',
+        },
+      ),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     after: Type.Optional(Type.String({ description: 'Cursor from the previous page' })),

@@ -23,13 +23,14 @@ export interface WorkspaceRow {
   approved_at: string | null;
   assigned_at: string | null;
   claimed_at: string | null;
+  tracking_number: string | null;
   created_at: string;
   updated_at: string;
 }
 
 export const WORKSPACE_COLUMNS = `id, number, channel, kind, partner_id, customer_name, status, operator,
   required_skills, alloy, quantity, price_minor, currency, model_key IS NOT NULL AS has_model, due_at,
-  approved_at, assigned_at, claimed_at, created_at, updated_at`;
+  approved_at, assigned_at, claimed_at, tracking_number, created_at, updated_at`;
 
 const ORDER_NUMBER = /^[SP]-?\d{1,7}$/i;
 
@@ -83,8 +84,10 @@ export function workspaceSql(
 
   const sort = f.sort ?? 'newest';
   const cursor = decodeCursor(f.after);
-  const key = sort === 'deadline' ? 'due_at' : 'created_at';
+  const key = sortKey(f);
   const dir = sort === 'newest' ? 'DESC' : 'ASC';
+  // Only approved orders have an approval time to page by.
+  if (sort === 'approval') where.push('approved_at IS NOT NULL');
   if (cursor) {
     where.push(
       `(${key}, id) ${sort === 'newest' ? '<' : '>'} (${bind(cursor.at)}::timestamptz, ${bind(cursor.id)}::uuid)`,
@@ -101,16 +104,20 @@ function escapeLike(s: string): string {
 }
 
 export async function listWorkspace<
-  T extends { id: string; created_at: string; due_at: string } = WorkspaceRow,
+  T extends { id: string; created_at: string; due_at: string; approved_at: string | null } = WorkspaceRow,
 >(q: Queryable, f: WorkspaceFilter, columns = WORKSPACE_COLUMNS) {
   const limit = f.limit ?? 50;
   const { text, values } = workspaceSql(f, limit, columns);
   const rows = (await q.query<T>(text, values)).rows;
-  const key = f.sort === 'deadline' ? 'due_at' : 'created_at';
-  return page(rows, limit, (r) => ({ at: r[key], id: r.id }));
+  const key = sortKey(f);
+  return page(rows, limit, (r) => ({ at: r[key] as string, id: r.id }));
 }
 
-/** Orders per status and in the queue, from the table the trigger keeps (no count(*)). */
+function sortKey(f: WorkspaceFilter): 'due_at' | 'approved_at' | 'created_at' {
+  return f.sort === 'deadline' ? 'due_at' : f.sort === 'approval' ? 'approved_at' : 'created_at';
+}
+
+/** Orders per status and in the queue, from the counters the trigger keeps (no count(*)). */
 export async function statusCounts(
   q: Queryable,
 ): Promise<{ counts: Record<string, number>; active: number; queue: number }> {

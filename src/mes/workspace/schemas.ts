@@ -21,6 +21,7 @@ export const WorkspaceOrder = Type.Object({
   approvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   assignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   claimedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  trackingNumber: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

@@ -40,7 +40,8 @@ export class WorkspaceStreams {
     this.open.add(end);
     req.raw.on('close', end);
 
-    res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ watermark: sent })}\n\n`);
+    // The id lets a browser that reconnects before any change resume from here.
+    res.write(`retry: 1000\nid: ${sent}\nevent: hello\ndata: ${JSON.stringify({ watermark: sent })}\n\n`);
     if (lastEventId !== undefined && lastEventId < this.feed.watermark) {
       const missed = await this.feed.since(lastEventId);
       if (!missed.complete) {

@@ -24,6 +24,7 @@ export function toWorkspaceOrder(r: WorkspaceRow, now = Date.now()): Static<type
     approvedAt: r.approved_at,
     assignedAt: r.assigned_at,
     claimedAt: r.claimed_at,
+    trackingNumber: r.tracking_number,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
