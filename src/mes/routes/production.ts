@@ -23,6 +23,7 @@ import {
 import { operatorForWork, requireSkills } from '../operators/guard.js';
 import * as store from '../store.js';
 import { listWorkspace } from '../workspace/query.js';
+import { ON_HAND_STATUSES } from '../workspace/statuses.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const OperatorBody = Type.Object(
@@ -144,7 +145,8 @@ export function productionRoutes(d: MesDeps) {
             return started(q, row, op.id, 'MANUFACTURING_APPROVED');
           }
           const now = await store.getOrder(q, req.params.id);
-          if (now?.operator && now.operator !== op.id)
+          // Taken by someone else and still in their hands: say who; otherwise it is simply not queued.
+          if (now?.operator && now.operator !== op.id && ON_HAND_STATUSES.includes(now.status))
             throw new AlreadyClaimedError(now.number, now.operator);
           throw new NotInQueueError(current.number, now?.status ?? current.status);
         }),
