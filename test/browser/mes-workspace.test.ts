@@ -7,14 +7,18 @@
  *  - an order the administrator assigns (API, then the administrator view) appears in the
  *    operator's list live; a release puts it back in the queue;
  *  - a browser notification for a queue entry the operator can make, none for one they cannot;
- *  - keyboard shortcuts and the filters kept in the URL.
+ *  - keyboard shortcuts and the filters kept in the URL;
+ *  - a shipped order's tracking number comes with the list (no read of the order);
+ *  - a stream cut before any change resumes from the hello's id: the missed change, no reload;
+ *  - the queue in pages of the server's approval order, "Load more", new orders in order.
  * Orders are catalog pieces, which the CRM approves by itself; they need casting and polishing.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { IncomingMessage } from 'node:http';
+import type { Browser, BrowserContext, ConsoleMessage, Page, Request } from 'playwright-core';
 import { launchChromium, watchErrors } from '../support/browser.js';
-import { startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
+import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
 
 const STEP_MS = 15_000;
 /** The live stream's promise: a change is on screen within this time. */
@@ -488,6 +492,175 @@ test('keyboard shortcuts select, take and advance; the filters live in the URL',
     assert.equal((await card.getByTestId('mes-card-operator').textContent())?.trim(), 'olga');
     assert.equal(await queueRow(page, second.number).count(), 1, 'the other order is still queued');
     assert.equal(await page.getByTestId('mes-error').count(), 0);
+    assert.deepEqual(errors, [], 'no page or console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+/** The page's GET requests whose path matches, as they are made. */
+function watchRequests(page: Page, path: RegExp): Request[] {
+  const seen: Request[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && path.test(new URL(request.url()).pathname)) seen.push(request);
+  });
+  return seen;
+}
+
+test('a shipped order shows its tracking number from the list, without reading the order', async () => {
+  const errors: string[] = [];
+  const [context, sam] = await openWorkspace('sam', errors);
+  try {
+    const reads = watchRequests(sam, /^\/api\/mes\/orders\/[^/]+$/);
+    const order = await placeOrder('Shipped Piece');
+    await queueRow(sam, order.number).waitFor();
+    const claimed = await api('POST', `/api/mes/orders/${order.id}/claim`, { operator: 'sam' });
+    assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
+    for (let step = 0; step < 3; step++) {
+      const advanced = await api('POST', `/api/mes/orders/${order.id}/advance`, { operator: 'sam' });
+      assert.equal(advanced.status, 200, JSON.stringify(advanced.body));
+    }
+    const shipped = await api<{ status: string; trackingNumber: string }>(
+      'GET',
+      `/api/mes/orders/${order.id}`,
+    );
+    assert.equal(shipped.body.status, 'SHIPPED');
+    assert.ok(shipped.body.trackingNumber, 'the MES gave it a tracking number');
+
+    // Live, from the stream's snapshot of the order.
+    await sam.locator(`[data-testid="mes-status-${order.number}"][data-status="SHIPPED"]`).waitFor();
+    const tracking = sam.getByTestId(`tracking-number-${order.number}`);
+    assert.equal((await tracking.textContent())?.trim(), shipped.body.trackingNumber);
+    // After a reload, from the list's page.
+    await sam.reload();
+    await sam.locator('[data-testid="mine-panel"][data-loaded="true"]').waitFor();
+    assert.equal((await tracking.textContent())?.trim(), shipped.body.trackingNumber);
+    assert.deepEqual(
+      reads.map((r) => r.url()),
+      [],
+      'the page did not read the order itself (the list carries the number)',
+    );
+    assert.deepEqual(errors, [], 'no page or console errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a stream cut before any change resumes where it was: the missed change comes, no list reloads', async (t) => {
+  const errors: string[] = [];
+  // The stream requests the test refuses are logged by Chromium as failed resources.
+  const refused = (msg: ConsoleMessage) => msg.type() === 'error' && msg.text().includes('net::ERR_');
+  // The server's side of each stream, so the test can cut it as a network failure would.
+  const streams: IncomingMessage[] = [];
+  const onRequest = (req: IncomingMessage) => {
+    if (req.url?.startsWith('/api/mes/workspace/stream')) streams.push(req);
+  };
+  host.app.server.on('request', onRequest);
+  const [context, page] = await openWorkspace('olga', errors, { expected: refused });
+  try {
+    const openedAt = (await page.evaluate('window.__loaded')) as number;
+    const lists = watchRequests(page, /^\/api\/mes\/workspace\/orders$/);
+    const reconnects = watchRequests(page, /^\/api\/mes\/workspace\/stream$/);
+
+    // Cut the stream and refuse to reconnect while an order is approved.
+    await page.route('**/api/mes/workspace/stream**', (route) => route.abort('connectionreset'));
+    for (const req of streams.splice(0)) req.socket.destroy();
+    await page.locator('[data-testid="mes-live"][data-state="reconnecting"]').waitFor();
+    const order = await placeOrder('Missed While Away');
+    await approvedInMes(order.id);
+    assert.equal(await queueRow(page, order.number).count(), 0, 'not on screen while cut off');
+
+    await page.unroute('**/api/mes/workspace/stream**');
+    await page.locator('[data-testid="mes-live"][data-state="live"]').waitFor();
+    await queueRow(page, order.number).waitFor();
+    const resumed = reconnects[reconnects.length - 1]!;
+    const from =
+      (await resumed.allHeaders())['last-event-id'] ?? new URL(resumed.url()).searchParams.get('lastEventId');
+    t.diagnostic(`${reconnects.length} reconnect attempts; the last resumed after event ${from}`);
+    assert.match(from ?? '', /^\d+$/, 'the reconnect said where it was (from the hello, before any change)');
+    assert.deepEqual(
+      lists.map((r) => r.url()),
+      [],
+      'the change came from the resumed stream: no list was loaded again',
+    );
+    await assertNoReload(page, openedAt);
+    assert.deepEqual(errors, [], 'no page or console errors');
+  } finally {
+    host.app.server.off('request', onRequest);
+    await context.close();
+  }
+});
+
+// Keep this test last: it leaves more than a page of orders in the queue, so in a later test a
+// new order would wait behind "Load more".
+test('the queue comes in pages, oldest approval first; new orders join it in order', async (t) => {
+  const errors: string[] = [];
+  const queued = () =>
+    api<{ items: { number: string }[] }>(
+      'GET',
+      '/api/mes/workspace/orders?status=MANUFACTURING_APPROVED&operator=none&sort=approval&q=Paged&limit=200',
+    ).then((r) => r.body.items.map((o) => o.number));
+  const shown = (page: Page) =>
+    page
+      .locator('[data-testid="queue-row"]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-number')));
+
+  // One more than a page, placed ten at a time; the CRM approves them in its own order.
+  const started = Date.now();
+  for (let i = 0; i < 51; i += 10)
+    await Promise.all(
+      Array.from({ length: Math.min(10, 51 - i) }, (_, j) =>
+        placeOrder(`Paged ${String(i + j).padStart(2, '0')}`),
+      ),
+    );
+  const all = await eventually(async () => {
+    const numbers = await queued();
+    return numbers.length === 51 ? numbers : undefined;
+  });
+  t.diagnostic(`51 orders placed and approved in ${Date.now() - started} ms`);
+
+  const [context, page] = await openWorkspace('olga', errors, { hash: '#/mes?q=Paged' });
+  try {
+    const lists = watchRequests(page, /^\/api\/mes\/workspace\/orders$/);
+    assert.deepEqual(await shown(page), all.slice(0, 50), 'the first page, oldest approval first');
+    const more = page.getByTestId('queue-more');
+    await more.waitFor();
+
+    // A new approval sorts after the orders not loaded yet: it waits for them.
+    const late = await placeOrder('Paged Late');
+    await approvedInMes(late.id);
+    await page.waitForFunction(
+      `window.__events.some((e) => e.number === ${JSON.stringify(late.number)} && e.status === 'MANUFACTURING_APPROVED')`,
+    );
+    assert.equal(await queueRow(page, late.number).count(), 0, 'not shown before the order before it');
+
+    await more.click();
+    await more.waitFor({ state: 'detached' });
+    const next = lists.find((r) => new URL(r.url()).searchParams.has('after'));
+    assert.ok(next, 'the next page was asked for after the cursor');
+    assert.equal(new URL(next.url()).searchParams.get('sort'), 'approval');
+    assert.deepEqual(await shown(page), [...all, late.number], 'every page, and the late one last');
+
+    // Every page loaded: a new approval joins at the end, live.
+    const last = await placeOrder('Paged Last');
+    await queueRow(page, last.number).waitFor();
+    assert.deepEqual(await shown(page), [...all, late.number, last.number]);
+    assert.deepEqual(await queued(), await shown(page), 'the server agrees on the order');
+
+    // Taking one reloads the queue (besides the stream): as deep as it was, not back to one page.
+    const reloaded = page.waitForResponse((r) => {
+      const url = new URL(r.url());
+      return url.pathname === '/api/mes/workspace/orders' && url.searchParams.get('sort') === 'approval';
+    });
+    await page.getByTestId(`take-${all[0]}`).click();
+    await page
+      .getByTestId('mes-notice')
+      .filter({ hasText: `You took order ${all[0]}` })
+      .waitFor();
+    await reloaded;
+    await queueRow(page, all[0]!).waitFor({ state: 'detached' });
+    assert.deepEqual(await shown(page), [...all.slice(1), late.number, last.number]);
+    assert.equal(await more.count(), 0, 'still every page');
     assert.deepEqual(errors, [], 'no page or console errors');
   } finally {
     await context.close();

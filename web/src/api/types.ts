@@ -233,6 +233,8 @@ export interface WorkspaceOrder {
   approvedAt: string | null;
   assignedAt: string | null;
   claimedAt: string | null;
+  /** The carrier's tracking number, once SHIPPED. */
+  trackingNumber: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,15 +1,39 @@
 /**
  * A list of workspace orders kept up to date by the live stream, as plain data and pure
- * functions (the hook in useLiveOrders.ts holds it in React state).
+ * functions (the hook in useLiveOrders.ts holds it in React state). It imports nothing, so the
+ * server build compiles it too and test/unit/live-orders.test.ts tests it under `npm test`.
  *
  * Which version of an order wins: between events, the later stream position (the feed orders
  * the changes of one order as they happened; `updatedAt` is a transaction's start and may not).
  * A page is at least as new as its `watermark`: events up to it are in the page already, so a
  * buffered or replayed event cannot take an order back to an older state. A later event may
  * still be older than the page (the page was read after it committed): then `updatedAt` tells.
+ *
+ * Which orders show: the server pages by a keyset (the sort's time, then the id), so while more
+ * pages remain, the loaded rows end at the last row of the last page (the cursor). An order the
+ * stream brings that sorts past that row is kept but not shown: the orders between it and the
+ * cursor are not loaded yet, and it shows once a page reaches it.
  */
-import type { WorkspaceEvent, WorkspaceOrder, WorkspacePage } from '../api/types';
-import { isOverdue } from './workspaceFilter';
+
+/** What the list needs of an order: its id and when it last changed. */
+export interface Listed {
+  id: string;
+  updatedAt: string;
+}
+
+/** One page of `GET /api/mes/workspace/orders`, in the server's order. */
+export interface ListPage<T extends Listed> {
+  items: readonly T[];
+  nextCursor: string | null;
+  /** The stream position this page is at least as new as. */
+  watermark: number;
+}
+
+/** One change from the stream: its event id and the order as it now is. */
+export interface Change<T extends Listed> {
+  position: number;
+  order: T;
+}
 
 interface Version {
   /** updatedAt, in ms. */
@@ -19,20 +43,24 @@ interface Version {
   fromPage: boolean;
 }
 
-export interface LiveList {
-  /** The orders that match the list's filter, by id. */
-  items: ReadonlyMap<string, WorkspaceOrder>;
+export interface LiveList<T extends Listed> {
+  /** Every order known to match the list's filter, by id (also those past `boundary`). */
+  items: ReadonlyMap<string, T>;
   /** The newest version seen of every order, also of those that left the list. */
   versions: ReadonlyMap<string, Version>;
   /** The first page's stream position. */
   watermark: number;
-  /** More pages on the server (live additions that would sort past the last loaded row wait for them). */
+  /** The cursor of the next page; null once every page is loaded. */
   nextCursor: string | null;
+  /** The last row of the last page, as that page had it, while more pages remain. */
+  boundary: T | null;
 }
 
-export interface ListRules {
-  matches: (order: WorkspaceOrder, now: number) => boolean;
-  compare: (a: WorkspaceOrder, b: WorkspaceOrder) => number;
+export interface ListRules<T> {
+  /** Whether the server would list the order for this list's filter. */
+  matches: (order: T, now: number) => boolean;
+  /** The server's order for this list. */
+  compare: (a: T, b: T) => number;
 }
 
 const eventWins = (event: Version, current: Version) =>
@@ -41,12 +69,7 @@ const eventWins = (event: Version, current: Version) =>
 const pageWins = (page: Version, current: Version | undefined) =>
   !current || page.position >= current.position || page.at > current.at;
 
-/** The stream's snapshot as a list row (snapshots leave `overdue` out; timestamps may say +00:00). */
-export function snapshotToOrder(snapshot: WorkspaceEvent['order'], now = Date.now()): WorkspaceOrder {
-  return { ...snapshot, overdue: isOverdue(snapshot, now) };
-}
-
-function withPage(list: LiveList | undefined, page: WorkspacePage): LiveList {
+function withPage<T extends Listed>(list: LiveList<T> | undefined, page: ListPage<T>): LiveList<T> {
   const items = new Map(list?.items);
   const versions = new Map(list?.versions);
   for (const order of page.items) {
@@ -55,40 +78,49 @@ function withPage(list: LiveList | undefined, page: WorkspacePage): LiveList {
     versions.set(order.id, version);
     items.set(order.id, order);
   }
-  return { items, versions, watermark: list?.watermark ?? page.watermark, nextCursor: page.nextCursor };
+  const last = page.items[page.items.length - 1];
+  return {
+    items,
+    versions,
+    watermark: list?.watermark ?? page.watermark,
+    nextCursor: page.nextCursor,
+    boundary: page.nextCursor === null ? null : (last ?? list?.boundary ?? null),
+  };
 }
 
-export function fromPage(page: WorkspacePage): LiveList {
+export function fromPage<T extends Listed>(page: ListPage<T>): LiveList<T> {
   return withPage(undefined, page);
 }
 
 /** The next page (after `nextCursor`), merged: an order already updated live keeps its newer version. */
-export function addPage(list: LiveList, page: WorkspacePage): LiveList {
+export function addPage<T extends Listed>(list: LiveList<T>, page: ListPage<T>): LiveList<T> {
   return withPage(list, page);
 }
 
-export function sortedItems(list: LiveList, compare: ListRules['compare']): WorkspaceOrder[] {
-  return [...list.items.values()].sort(compare);
-}
-
-export function applyEvent(list: LiveList, event: WorkspaceEvent, rules: ListRules): LiveList {
-  const id = event.order.id;
-  const version = { at: Date.parse(event.order.updatedAt), position: event.id, fromPage: false };
-  const current = list.versions.get(id) ?? { at: -Infinity, position: list.watermark, fromPage: true };
+/** Applies one stream event: the order is upserted while it matches and removed when it does not. */
+export function applyChange<T extends Listed>(
+  list: LiveList<T>,
+  change: Change<T>,
+  rules: ListRules<T>,
+  now = Date.now(),
+): LiveList<T> {
+  const { order, position } = change;
+  const version = { at: Date.parse(order.updatedAt), position, fromPage: false };
+  const current = list.versions.get(order.id) ?? { at: -Infinity, position: list.watermark, fromPage: true };
   if (!eventWins(version, current)) return list;
 
-  const versions = new Map(list.versions).set(id, version);
+  const versions = new Map(list.versions).set(order.id, version);
   const items = new Map(list.items);
-  const order = snapshotToOrder(event.order);
-  if (!rules.matches(order, Date.now())) items.delete(id);
-  else if (items.has(id) || !sortsPastLoaded(list, order, rules.compare)) items.set(id, order);
+  if (rules.matches(order, now)) items.set(order.id, order);
+  else items.delete(order.id);
   return { ...list, items, versions };
 }
 
-/** A new order that sorts after the last loaded row comes with a later page, not now. */
-function sortsPastLoaded(list: LiveList, order: WorkspaceOrder, compare: ListRules['compare']): boolean {
-  if (list.nextCursor === null) return false;
-  let last: WorkspaceOrder | undefined;
-  for (const item of list.items.values()) if (!last || compare(item, last) > 0) last = item;
-  return last !== undefined && compare(order, last) > 0;
+/** The rows to show, in the list's order: up to the last loaded row while more pages remain. */
+export function visibleItems<T extends Listed>(list: LiveList<T>, compare: ListRules<T>['compare']): T[] {
+  const sorted = [...list.items.values()].sort(compare);
+  const { boundary } = list;
+  if (!boundary) return sorted;
+  const past = sorted.findIndex((order) => compare(order, boundary) > 0);
+  return past < 0 ? sorted : sorted.slice(0, past);
 }

@@ -1,26 +1,27 @@
 /**
  * A workspace list that updates itself from the live stream: it subscribes first, loads the
  * first page, then applies the events that came meanwhile and every one after (see
- * liveOrders.ts for which version wins). A changed filter starts over; the stream's `epoch`
- * (missed changes) reloads. A failed load keeps the rows it had and tries again shortly.
+ * liveOrders.ts for which version wins and which rows show while more pages remain). A changed
+ * filter starts over; the stream's `epoch` (missed changes) reloads. A failed load keeps the
+ * rows it had and tries again shortly. The rows are in the filter's sort, as the server pages it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../api/http';
 import { listWorkspace } from '../api/mes';
 import type { WorkspaceEvent, WorkspaceOrder } from '../api/types';
-import { addPage, applyEvent, fromPage, sortedItems, type ListRules, type LiveList } from './liveOrders';
+import { addPage, applyChange, fromPage, visibleItems, type ListRules, type LiveList } from './liveOrders';
 import { useWorkspaceStream } from './workspaceStream';
-import { compareFor, filterKey, matchesFilter, type WorkspaceFilter } from './workspaceFilter';
+import { compareFor, filterKey, isOverdue, matchesFilter, type WorkspaceFilter } from './workspaceFilter';
 
 const RETRY_MS = 3000;
+/** The most rows the server gives in one page. */
+const MAX_ROWS = 200;
 
 export interface LiveOrdersOptions {
   /** Rows per page. */
   limit: number;
   /** When false nothing is loaded (e.g. no operator chosen yet). */
   enabled?: boolean;
-  /** The order of the rows; by default the filter's sort, as the server pages it. */
-  compare?: ListRules['compare'];
 }
 
 export interface LiveOrders {
@@ -36,8 +37,15 @@ export interface LiveOrders {
 
 interface State {
   key: string;
-  list?: LiveList;
+  list?: LiveList<WorkspaceOrder>;
   error: string | null;
+}
+
+type Rules = ListRules<WorkspaceOrder>;
+
+/** The stream's snapshot as a list row (snapshots leave `overdue` out; timestamps may say +00:00). */
+function toChange(event: WorkspaceEvent) {
+  return { position: event.id, order: { ...event.order, overdue: isOverdue(event.order) } };
 }
 
 export function useLiveOrders(filter: WorkspaceFilter, options: LiveOrdersOptions): LiveOrders {
@@ -49,9 +57,12 @@ export function useLiveOrders(filter: WorkspaceFilter, options: LiveOrdersOption
   const [loadingMore, setLoadingMore] = useState(false);
 
   // The latest filter and order, read by the stream listener without resubscribing.
-  const compare = options.compare ?? compareFor(filter.sort);
-  const rules = useRef<ListRules>({ matches: (o, now) => matchesFilter(o, filter, now), compare });
+  const compare = compareFor(filter.sort);
+  const rules = useRef<Rules>({ matches: (o, now) => matchesFilter(o, filter, now), compare });
   const filterRef = useRef(filter);
+  // How many rows a reload asks for: as many as "Load more" brought, so a reload (after an
+  // action, a missed change or an error) does not fold the list back to its first page.
+  const depth = useRef({ key, rows: limit });
   useEffect(() => {
     rules.current = { matches: (o, now) => matchesFilter(o, filter, now), compare };
     filterRef.current = filter;
@@ -59,17 +70,18 @@ export function useLiveOrders(filter: WorkspaceFilter, options: LiveOrdersOption
 
   useEffect(() => {
     if (!ready || !enabled) return;
+    if (depth.current.key !== key) depth.current = { key, rows: limit };
     const controller = new AbortController();
     let retry: number | undefined;
     // Events that arrive before the page are kept and applied to it.
     let buffer: WorkspaceEvent[] | null = [];
-    const apply = (list: LiveList, events: WorkspaceEvent[]) =>
-      events.reduce((l, e) => applyEvent(l, e, rules.current), list);
+    const apply = (list: LiveList<WorkspaceOrder>, events: WorkspaceEvent[]) =>
+      events.reduce((l, e) => applyChange(l, toChange(e), rules.current), list);
     const unsubscribe = subscribe((event) => {
       if (buffer) buffer.push(event);
       else setState((s) => (s.key === key && s.list ? { ...s, list: apply(s.list, [event]) } : s));
     });
-    listWorkspace(filterRef.current, limit, undefined, controller.signal).then(
+    listWorkspace(filterRef.current, depth.current.rows, undefined, controller.signal).then(
       (page) => {
         const list = apply(fromPage(page), buffer ?? []);
         buffer = null;
@@ -98,6 +110,8 @@ export function useLiveOrders(filter: WorkspaceFilter, options: LiveOrdersOption
     setLoadingMore(true);
     listWorkspace(filterRef.current, limit, cursor).then(
       (page) => {
+        if (depth.current.key === key)
+          depth.current.rows = Math.min(MAX_ROWS, depth.current.rows + page.items.length);
         setState((s) => (s.key === key && s.list ? { ...s, list: addPage(s.list, page), error: null } : s));
         setLoadingMore(false);
       },
@@ -109,7 +123,7 @@ export function useLiveOrders(filter: WorkspaceFilter, options: LiveOrdersOption
   }, [cursor, key, limit]);
 
   const refresh = useCallback(() => setGeneration((n) => n + 1), []);
-  const orders = useMemo(() => (list ? sortedItems(list, compare) : undefined), [list, compare]);
+  const orders = useMemo(() => (list ? visibleItems(list, compare) : undefined), [list, compare]);
 
   return {
     orders,

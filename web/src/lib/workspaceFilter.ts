@@ -6,7 +6,8 @@
 import type { Channel, OrderStatus, WorkspaceOrder } from '../api/types';
 
 export type Scope = 'active' | 'archive' | 'all';
-export type Sort = 'newest' | 'oldest' | 'deadline';
+/** `approval` (oldest approval first, approved orders only) is the queue's order, not offered in the URL. */
+export type Sort = 'newest' | 'oldest' | 'deadline' | 'approval';
 
 export interface WorkspaceFilter {
   scope?: Scope;
@@ -127,26 +128,28 @@ export function matchesFilter(order: WorkspaceOrder, f: WorkspaceFilter, now = D
   if (f.operator && f.operator !== 'none' && order.operator !== f.operator) return false;
   if (f.overdue && !isOverdue(order, now)) return false;
   if (f.q && !matchesSearch(order, f.q)) return false;
+  if (f.sort === 'approval' && order.approvedAt === null) return false;
   return true;
 }
 
 type Compare = (a: WorkspaceOrder, b: WorkspaceOrder) => number;
 
+// As PostgreSQL orders uuids (their bytes, i.e. the lowercase hex text), not by locale.
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const byTime =
   (field: 'createdAt' | 'dueAt' | 'approvedAt', direction: 1 | -1): Compare =>
   (a, b) =>
-    direction * (Date.parse(a[field] ?? '') - Date.parse(b[field] ?? '') || a.id.localeCompare(b.id));
+    direction * (Date.parse(a[field] ?? '') - Date.parse(b[field] ?? '') || compareIds(a.id, b.id));
 
 const SORT_ORDERS: Readonly<Record<Sort, Compare>> = {
   newest: byTime('createdAt', -1),
   oldest: byTime('createdAt', 1),
   deadline: byTime('dueAt', 1),
+  approval: byTime('approvedAt', 1),
 };
 
 /** The order the server sorts by (its keyset: the time, then the id). */
 export function compareFor(sort: Sort | undefined): Compare {
   return SORT_ORDERS[sort ?? 'newest'];
 }
-
-/** The queue's order: the longest-waiting approval first. */
-export const oldestApprovalFirst: Compare = byTime('approvedAt', 1);

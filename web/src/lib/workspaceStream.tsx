@@ -1,12 +1,13 @@
 /**
  * One live connection to the MES (`GET /api/mes/workspace/stream`, server-sent events) shared by
  * every list on the page. The lists wait for `ready` (the first `hello`), so a list loaded after
- * it misses no change; `epoch` goes up whenever changes may have been missed (the server's
- * `reset`, or a reconnect that could not resume), and the lists then reload.
+ * it misses no change; `epoch` goes up when the server says changes were missed (`reset`: the
+ * position to resume from was pruned), and the lists then reload.
  *
- * EventSource reconnects by itself and sends Last-Event-ID, so the server replays what was
- * missed. When it gives up (an error status closes it for good), a new one is opened after a
- * pause with `?lastEventId=` of the last change seen.
+ * Every event has an id, `hello` too (the stream's starting position), so EventSource always
+ * has a Last-Event-ID: it reconnects by itself, sends it, and the server replays what was missed,
+ * also when no change came before the connection dropped. When it gives up (an error status
+ * closes it for good), a new one is opened after a pause with `?lastEventId=` of the last id seen.
  */
 import {
   createContext,
@@ -57,27 +58,28 @@ export function WorkspaceStreamProvider({ children }: { children: ReactNode }) {
     let lastId: number | undefined;
     let closed = false;
 
+    // The id EventSource itself would resume from (every event has one), for a new EventSource.
+    const remember = (message: MessageEvent) => {
+      if (/^\d+$/.test(message.lastEventId)) lastId = Number(message.lastEventId);
+    };
+
     const open = () => {
       const es = new EventSource(streamUrl(lastId));
       source = es;
       es.addEventListener('hello', (message) => {
-        const watermark = parse<{ watermark: number }>(message as MessageEvent)?.watermark ?? 0;
-        // A stream that starts past the last change seen has skipped some: the lists reload.
-        if (lastId !== undefined && watermark > lastId) setEpoch((n) => n + 1);
-        lastId = Math.max(lastId ?? 0, watermark);
+        remember(message);
         setState('live');
         setReady(true);
       });
-      const onChange = (message: Event) => {
-        const event = parse<WorkspaceEvent>(message as MessageEvent);
-        if (!event) return;
-        lastId = Math.max(lastId ?? 0, event.id);
-        for (const listener of listeners.current) listener(event);
+      const onChange = (message: MessageEvent) => {
+        remember(message);
+        const event = parse<WorkspaceEvent>(message);
+        if (event) for (const listener of listeners.current) listener(event);
       };
       es.addEventListener('added', onChange);
       es.addEventListener('changed', onChange);
       es.addEventListener('reset', (message) => {
-        lastId = parse<{ watermark: number }>(message as MessageEvent)?.watermark ?? lastId;
+        remember(message);
         setEpoch((n) => n + 1);
       });
       es.onerror = () => {

@@ -15,12 +15,7 @@ import { useLiveOrders } from '../../lib/useLiveOrders';
 import { usePolling } from '../../lib/usePolling';
 import { useQueueNotifications } from '../../lib/useQueueNotifications';
 import { useShortcuts } from '../../lib/useShortcuts';
-import {
-  filterFromQuery,
-  filterToQuery,
-  oldestApprovalFirst,
-  type UrlFilter,
-} from '../../lib/workspaceFilter';
+import { filterFromQuery, filterToQuery, type UrlFilter } from '../../lib/workspaceFilter';
 import { useOnStreamChange, useWorkspaceStream } from '../../lib/workspaceStream';
 import { FiltersPanel } from './FiltersPanel';
 import { NotifyToggle } from './NotifyToggle';
@@ -32,8 +27,9 @@ import { ShortcutsHelp } from './ShortcutsHelp';
 import { StatusCounts } from './StatusCounts';
 
 const TAKE_NEXT = 'take-next';
-/** One page of the queue and of my orders: more than an operator can look at. */
-const LIST_LIMIT = 200;
+/** My orders in one page: more than an operator has on hand (their capacity is a few). */
+const MINE_LIMIT = 200;
+/** A page of the queue and of All orders ("Load more" for the next). */
 const PAGE = 50;
 
 export function MesWorkspace({ query }: { query: string }) {
@@ -54,13 +50,14 @@ export function MesWorkspace({ query }: { query: string }) {
     if (epoch > 0) refreshCounts(); // changes were missed: the counts may be off too
   }, [epoch, refreshCounts]);
 
+  // The queue: the longest-waiting approval first, paged by the server (its partial index).
   const queue = useLiveOrders(
-    { ...narrow, scope: 'active', status: ['MANUFACTURING_APPROVED'], operator: 'none', sort: 'oldest' },
-    { limit: LIST_LIMIT, compare: oldestApprovalFirst },
+    { ...narrow, scope: 'active', status: ['MANUFACTURING_APPROVED'], operator: 'none', sort: 'approval' },
+    { limit: PAGE },
   );
   const mine = useLiveOrders(
     { ...narrow, scope: 'active', operator: me?.id, sort: 'deadline' },
-    { limit: LIST_LIMIT, enabled: me !== undefined },
+    { limit: MINE_LIMIT, enabled: me !== undefined },
   );
   const all = useLiveOrders(urlFilter, { limit: PAGE });
 
@@ -172,7 +169,15 @@ export function MesWorkspace({ query }: { query: string }) {
       </section>
       <section className="panel" data-testid="queue-panel" data-loaded={queue.orders ? 'true' : 'false'}>
         <div className="panel-head">
-          <h2>Queue {queue.orders && <span className="muted small">({queue.orders.length})</span>}</h2>
+          <h2>
+            Queue{' '}
+            {queue.orders && (
+              <span className="muted small">
+                ({queue.orders.length}
+                {queue.hasMore && '+'})
+              </span>
+            )}
+          </h2>
           <button type="button" data-testid="take-next" disabled={action.busy !== null} onClick={takeNext}>
             {action.busy === TAKE_NEXT ? 'Taking…' : 'Take next'}
           </button>
@@ -193,9 +198,15 @@ export function MesWorkspace({ query }: { query: string }) {
           !queue.error && <p className="muted">Loading…</p>
         )}
         {queue.hasMore && (
-          <p className="muted small">
-            Showing the {LIST_LIMIT} longest waiting: narrow the filters to see others.
-          </p>
+          <button
+            type="button"
+            className="secondary more"
+            data-testid="queue-more"
+            disabled={queue.loadingMore}
+            onClick={queue.loadMore}
+          >
+            {queue.loadingMore ? 'Loading…' : 'Load more'}
+          </button>
         )}
       </section>
       <section className="panel" data-testid="mine-panel" data-loaded={mine.orders ? 'true' : 'false'}>

@@ -6,7 +6,6 @@ import { ADVANCE_LABELS } from '../../lib/status';
 import { DueCell, PieceCell } from './cells';
 import { DetailsToggle } from './DetailsToggle';
 import { OrderCardRow } from './OrderCardRow';
-import { TrackingNumber } from './TrackingNumber';
 
 interface OperatorOrdersTableProps {
   orders: readonly WorkspaceOrder[];
@@ -54,7 +53,12 @@ export function OperatorOrdersTable(props: OperatorOrdersTableProps) {
                 <DueCell order={order} />
                 <td>
                   <StatusBadge status={order.status} testId={`mes-status-${order.number}`} />
-                  {order.status === 'SHIPPED' && <TrackingNumber order={order} />}
+                  {order.status === 'SHIPPED' && order.trackingNumber && (
+                    <span className="muted small" data-testid={`tracking-number-${order.number}`}>
+                      {' '}
+                      {order.trackingNumber}
+                    </span>
+                  )}
                 </td>
                 <td className="row-actions">
                   <DetailsToggle
