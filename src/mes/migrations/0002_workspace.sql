@@ -108,7 +108,7 @@ END $$;
 -- Orders per status, kept in the same transaction as every change, so the workspace reads its
 -- counts, never computes them with count(*). The trigger only appends deltas: no change waits
 -- on a hot counter row, and two changes never deadlock over two of them. A roll-up
--- (mes_roll_up, every second) folds the deltas into the totals in one transaction, so the view
+-- (mes_roll_up, four times a second) folds the deltas into the totals in one transaction, so the view
 -- is exact in any snapshot. The row 'QUEUE' counts approved orders nobody has yet.
 CREATE TABLE production_status_totals (
   status text PRIMARY KEY,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db/types.js';
 import { decodeCursor, page } from '../../platform/http/cursor.js';
 import type { WorkspaceFilter } from './filter.js';
+import { ORDER_STATUSES } from '../../contracts/order-status.js';
 import { ACTIVE_MONTH, ACTIVE_STATUSES } from './statuses.js';
 
 /** A production order as the workspace lists it (the columns the list and the live feed share). */
@@ -53,10 +54,14 @@ export function workspaceSql(
   if (scope === 'active') where.push(`archive_month = ${ACTIVE_MONTH}`);
   if (scope === 'archive') where.push(`archive_month < ${ACTIVE_MONTH}`);
 
-  const statuses = f.status;
-  if (statuses?.length === 1) where.push(`status = ${bind(statuses[0])}`);
-  else if (statuses?.length) where.push(`status = ANY(${bind(statuses)}::text[])`);
-  if (f.channel) where.push(`channel = ${bind(f.channel)}`);
+  // Statuses and channels go into the SQL as literals, not parameters: the service runs named
+  // prepared statements, whose cached generic plan would be the same for a status held by half
+  // the orders and one held by a handful (and pick the wrong index for one of them). Both are
+  // checked against their fixed lists first.
+  const statuses = f.status?.filter((s) => ORDER_STATUSES.includes(s));
+  if (statuses?.length === 1) where.push(`status = ${literal(statuses[0]!)}`);
+  else if (statuses?.length) where.push(`status IN (${statuses.map(literal).join(', ')})`);
+  if (f.channel === 'b2c' || f.channel === 'b2b') where.push(`channel = ${literal(f.channel)}`);
   if (f.partner) where.push(`partner_id = ${bind(f.partner)}`);
   if (f.operator === 'none') where.push('operator IS NULL');
   else if (f.operator) where.push(`operator = ${bind(f.operator)}`);
@@ -97,6 +102,12 @@ export function workspaceSql(
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${key} ${dir}, id ${dir} LIMIT ${bind(limit + 1)}`;
   return { text, values };
+}
+
+/** A value from a fixed list of plain words, as an SQL string literal. */
+function literal(s: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(s)) throw new Error(`not a plain word: ${s}`);
+  return `'${s}'`;
 }
 
 function escapeLike(s: string): string {
