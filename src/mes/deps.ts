@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
+import type { WorkspaceCache } from './workspace/cache.js';
 import type { WorkspaceFeed } from './workspace/feed.js';
 import type { WorkspaceStreams } from './workspace/stream.js';
 
@@ -11,6 +12,11 @@ export interface MesDeps {
   readDb: Db;
   feed: WorkspaceFeed;
   streams: WorkspaceStreams;
-  /** After a change commits: read the feed now, so open workspaces hear of it at once. */
-  changed(): void;
+  /** Redis cache-aside for the counts and the default first page, when REDIS_URL is set. */
+  cache?: WorkspaceCache;
+  /**
+   * After a change commits: read the feed now, so open workspaces hear of it at once and the
+   * cache forgets what it held before the change answers.
+   */
+  changed(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { operatorRoutes } from './routes/operators.js';
 import { productionRoutes } from './routes/production.js';
 import { workspaceRoutes } from './routes/workspace.js';
 import { seedOperators } from './seed.js';
+import { cacheNamespace, WorkspaceCache } from './workspace/cache.js';
 import { WorkspaceFeed } from './workspace/feed.js';
 import { WorkspaceStreams } from './workspace/stream.js';
 
@@ -31,8 +32,13 @@ export const mes: ServiceDefinition = {
     await feed.start();
     const streams = new WorkspaceStreams(feed);
     const changed = () =>
-      void feed.poll().catch((err: unknown) => logger.warn({ err }, 'workspace feed poll failed'));
-    const d: MesDeps = { ctx, db, readDb: ctx.readDb, feed, streams, changed };
+      feed.poll().catch((err: unknown) => logger.warn({ err }, 'workspace feed poll failed'));
+    const cache = config.REDIS_URL
+      ? await WorkspaceCache.open(config.REDIS_URL, await cacheNamespace(db), logger)
+      : undefined;
+    // Every change the feed sees makes what the cache holds old.
+    if (cache) feed.subscribe(() => cache.invalidate());
+    const d: MesDeps = { ctx, db, readDb: ctx.readDb, feed, streams, changed, ...(cache ? { cache } : {}) };
     // E-mail to operators who asked for it, when SMTP is configured: sent after commit.
     const mailer = createMailer(config);
     const emailSender = mailer && new EmailOutboxSender({ db, mailer, logger });
@@ -43,7 +49,9 @@ export const mes: ServiceDefinition = {
     const sweep = setInterval(() => {
       sweeping ??= db
         .tx((q) => assignQueued(q))
-        .then((made) => made.length && changed())
+        .then(async (made) => {
+          if (made.length) await changed();
+        })
         .catch((err: unknown) => logger.warn({ err }, 'assignment sweep failed'))
         .finally(() => (sweeping = undefined));
     }, config.ASSIGN_INTERVAL_MS);
@@ -77,6 +85,7 @@ export const mes: ServiceDefinition = {
         await feed.stop();
         await emailSender?.stop();
         mailer?.close();
+        await cache?.close();
       },
     };
   },

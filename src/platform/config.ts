@@ -171,7 +171,7 @@ export const VARIABLES = {
   REDIS_URL: {
     kind: 'url',
     description:
-      'Redis for the MES workspace cache (status counts); unset: no cache. The README gives the measured gain.',
+      'Redis for the MES workspace cache (the counts and the default first page); unset: no cache. The README gives the measured gain.',
   },
   WORKSPACE_POLL_MS: {
     kind: 'int',

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -20,9 +21,11 @@ async function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function requireServer(name: 'PostgreSQL' | 'RabbitMQ', url: string): Promise<void> {
+const DEFAULT_PORTS = { PostgreSQL: 5432, RabbitMQ: 5672, Redis: 6379 } as const;
+
+export async function requireServer(name: keyof typeof DEFAULT_PORTS, url: string): Promise<void> {
   const u = new URL(url);
-  const port = Number(u.port || (name === 'PostgreSQL' ? 5432 : 5672));
+  const port = Number(u.port || DEFAULT_PORTS[name]);
   if (!(await reachable(u.hostname, port))) {
     throw new Error(
       `${name} is not reachable at ${u.hostname}:${port}; these tests need the real server (see README, "Running the tests").`,

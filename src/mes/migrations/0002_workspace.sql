@@ -312,6 +312,14 @@ END $$;
 CREATE TRIGGER production_changed AFTER INSERT OR UPDATE OR DELETE ON production_orders
   FOR EACH ROW EXECUTE FUNCTION mes_production_changed();
 
+-- Settings of this MES database. cache_namespace keeps the cache keys of MES databases that
+-- share one Redis apart (instances of one MES share it).
+CREATE TABLE mes_settings (
+  name text PRIMARY KEY,
+  value text NOT NULL
+);
+INSERT INTO mes_settings (name, value) VALUES ('cache_namespace', gen_random_uuid()::text);
+
 -- Orders already here move across: active ones to the active partition, ended ones to the month
 -- they were last updated in. The trigger counts them as they arrive.
 INSERT INTO production_orders (id, number, channel, kind, partner_id, status, catalog_sku, alloy, quantity,

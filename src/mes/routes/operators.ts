@@ -114,7 +114,7 @@ export function operatorRoutes(d: MesDeps) {
       requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
     const change = async <T>(fn: Parameters<typeof db.tx<T>>[0]): Promise<T> => {
       const out = await db.tx(fn);
-      d.changed();
+      await d.changed();
       return out;
     };
 

@@ -64,7 +64,7 @@ export function productionRoutes(d: MesDeps) {
     /** Runs a change and, once it has committed, pushes it to open workspaces. */
     const change = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
       const out = await db.tx(fn);
-      d.changed();
+      await d.changed();
       return out;
     };
 

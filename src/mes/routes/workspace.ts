@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
 import type { MesDeps } from '../deps.js';
-import { WorkspaceQuery } from '../workspace/filter.js';
+import { WorkspaceQuery, type WorkspaceFilter } from '../workspace/filter.js';
 import { listWorkspace, statusCounts } from '../workspace/query.js';
 import { WorkspaceCounts, WorkspacePage } from '../workspace/schemas.js';
 import { toWorkspaceOrder } from '../workspace/view.js';
@@ -23,6 +23,20 @@ export function workspaceRoutes(d: MesDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
+    /** A page and the feed position it is at least as new as. */
+    const readPage = async (query: WorkspaceFilter) => {
+      // Read before the page, so the page is at least that new and the stream misses nothing;
+      // a replica may lag, so from a replica the stream starts a few seconds further back.
+      const watermark = d.feed.watermarkBefore(d.readDb === d.db ? 0 : REPLICA_LAG_ALLOWANCE_MS);
+      const res = await listWorkspace(d.readDb, query);
+      const now = Date.now();
+      return {
+        items: res.items.map((row) => toWorkspaceOrder(row, now)),
+        nextCursor: res.nextCursor,
+        watermark,
+      };
+    };
+
     r.get(
       '/workspace/orders',
       {
@@ -37,17 +51,22 @@ export function workspaceRoutes(d: MesDeps) {
           response: { 200: WorkspacePage, ...errors(400) },
         },
       },
-      async (req) => {
-        // Read before the page, so the page is at least that new and the stream misses nothing;
-        // a replica may lag, so from a replica the stream starts a few seconds further back.
-        const watermark = d.feed.watermarkBefore(d.readDb === d.db ? 0 : REPLICA_LAG_ALLOWANCE_MS);
-        const res = await listWorkspace(d.readDb, req.query);
-        const now = Date.now();
-        return {
-          items: res.items.map((row) => toWorkspaceOrder(row, now)),
-          nextCursor: res.nextCursor,
-          watermark,
-        };
+      async (req, reply) => {
+        const q = req.query;
+        // The default list (active orders, newest first, first page) is the one every workspace
+        // opens with: cached, with the feed position it was read at.
+        const isDefault =
+          d.cache &&
+          Object.keys(q).every((k) => k === 'limit' || k === 'scope' || k === 'sort') &&
+          (q.limit ?? 50) === 50 &&
+          (q.scope ?? 'active') === 'active' &&
+          (q.sort ?? 'newest') === 'newest';
+        if (isDefault && d.cache) {
+          const { value, source } = await d.cache.read('first-page', () => readPage(q));
+          void reply.header('x-cache', source === 'cache' ? 'hit' : 'miss');
+          return value;
+        }
+        return readPage(q);
       },
     );
 
@@ -60,7 +79,11 @@ export function workspaceRoutes(d: MesDeps) {
           response: { 200: WorkspaceCounts },
         },
       },
-      async () => ({ ...(await statusCounts(d.readDb)), source: 'database' as const }),
+      async () => {
+        if (!d.cache) return { ...(await statusCounts(d.readDb)), source: 'database' as const };
+        const { value, source } = await d.cache.read('counts', () => statusCounts(d.readDb));
+        return { ...value, source };
+      },
     );
 
     r.get(
