@@ -13,6 +13,7 @@ const READ = `local v = redis.call('GET', KEYS[1]) or '0'
 return {v, redis.call('GET', KEYS[2] .. ':' .. v)}`;
 
 const TTL_SECONDS = 30;
+const VERSION_TTL_SECONDS = 24 * 3600;
 const CONNECT_WAIT_MS = 3000;
 
 /**
@@ -78,7 +79,15 @@ export class WorkspaceCache {
 
   /** Something changed: every value stored so far belongs to an older version. */
   invalidate(): void {
-    this.redis.incr(this.key('version')).catch((err: unknown) => this.warn(err));
+    // The version outlives every value stored under it (TTL_SECONDS), then goes too: an idle
+    // namespace (a test's, a dropped database's) leaves nothing behind for long.
+    const key = this.key('version');
+    this.redis
+      .multi()
+      .incr(key)
+      .expire(key, VERSION_TTL_SECONDS)
+      .exec()
+      .catch((err: unknown) => this.warn(err));
   }
 
   async close(): Promise<void> {
