@@ -1,4 +1,4 @@
-import type { Db } from '../platform/db/types.js';
+import type { Db, Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import type { WorkspaceCache } from './workspace/cache.js';
 import type { WorkspaceFeed } from './workspace/feed.js';
@@ -19,4 +19,6 @@ export interface MesDeps {
    * cache forgets what it held before the change answers.
    */
   changed(): Promise<void>;
+  /** Runs a change in one transaction, then `changed()`: what every MES write route does. */
+  change<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
 }

@@ -1,5 +1,6 @@
 import { createMailer } from '../platform/mail/mailer.js';
 import { EmailOutboxSender } from '../platform/mail/outbox-sender.js';
+import type { Queryable } from '../platform/db/types.js';
 import type { ServiceDefinition } from '../platform/service.js';
 import { assignQueued } from './assignment/assigner.js';
 import { ensureArchiveMonths } from './archive.js';
@@ -38,7 +39,21 @@ export const mes: ServiceDefinition = {
       : undefined;
     // Every change the feed sees makes what the cache holds old.
     if (cache) feed.subscribe(() => cache.invalidate());
-    const d: MesDeps = { ctx, db, readDb: ctx.readDb, feed, streams, changed, ...(cache ? { cache } : {}) };
+    const change = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+      const out = await db.tx(fn);
+      await changed();
+      return out;
+    };
+    const d: MesDeps = {
+      ctx,
+      db,
+      readDb: ctx.readDb,
+      feed,
+      streams,
+      changed,
+      change,
+      ...(cache ? { cache } : {}),
+    };
     // E-mail to operators who asked for it, when SMTP is configured: sent after commit.
     const mailer = createMailer(config);
     const emailSender = mailer && new EmailOutboxSender({ db, mailer, logger });

@@ -112,11 +112,7 @@ export function operatorRoutes(d: MesDeps) {
     const { db } = d;
     const admin = (req: Parameters<typeof requireToken>[0]) =>
       requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
-    const change = async <T>(fn: Parameters<typeof db.tx<T>>[0]): Promise<T> => {
-      const out = await db.tx(fn);
-      await d.changed();
-      return out;
-    };
+    const { change } = d;
 
     r.get(
       '/operators',

@@ -61,12 +61,7 @@ export function productionRoutes(d: MesDeps) {
       requiredSkills: row.required_skills,
       dueAt: row.due_at,
     });
-    /** Runs a change and, once it has committed, pushes it to open workspaces. */
-    const change = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
-      const out = await db.tx(fn);
-      await d.changed();
-      return out;
-    };
+    const { change } = d;
 
     /** Records MANUFACTURING_STARTED for a row the claim (or the start of an assigned order) took. */
     const started = async (q: Queryable, row: store.ProductionRow, operator: string, from: OrderStatus) => {

@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ACTIVE_STATUSES } from './statuses.js';
 import { OrderStatusSchema } from '../../contracts/api.js';
 
 /** The workspace's filters, as the query string carries them. */
@@ -48,5 +47,3 @@ export const WorkspaceQuery = Type.Object(
   { additionalProperties: false },
 );
 export type WorkspaceFilter = Static<typeof WorkspaceQuery>;
-
-export const DEFAULT_ACTIVE = ACTIVE_STATUSES;

@@ -14,7 +14,5 @@ export const ON_HAND_STATUSES: readonly OrderStatus[] = [
   'PACKAGING',
 ];
 
-export const ENDED_STATUSES = TERMINAL_STATUSES;
-
 /** The SQL value of archive_month for an order in work. */
 export const ACTIVE_MONTH = `'infinity'`;
