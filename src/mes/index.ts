@@ -14,9 +14,8 @@ import { workspaceRoutes } from './routes/workspace.js';
 import { seedOperators } from './seed.js';
 import { cacheNamespace, WorkspaceCache } from './workspace/cache.js';
 import { WorkspaceFeed } from './workspace/feed.js';
+import { startCountRollUp } from './workspace/roll-up.js';
 import { WorkspaceStreams } from './workspace/stream.js';
-
-const COUNT_ROLL_UP_MS = 250;
 
 /** Manufacturing: the operator workspace, the production queue, assignment, the stages. */
 export const mes: ServiceDefinition = {
@@ -71,11 +70,7 @@ export const mes: ServiceDefinition = {
         .finally(() => (sweeping = undefined));
     }, config.ASSIGN_INTERVAL_MS);
     sweep.unref();
-    // The counters' deltas fold into their totals four times a second (reads stay exact either way).
-    const rollUp = setInterval(() => {
-      db.query('SELECT mes_roll_up()').catch((err: unknown) => logger.warn({ err }, 'count roll-up failed'));
-    }, COUNT_ROLL_UP_MS);
-    rollUp.unref();
+    const stopRollUp = startCountRollUp(db, (err) => logger.warn({ err }, 'count roll-up failed'));
 
     return {
       routes: async (app) => {
@@ -94,7 +89,7 @@ export const mes: ServiceDefinition = {
       seed: () => seedOperators(db),
       async close() {
         clearInterval(sweep);
-        clearInterval(rollUp);
+        stopRollUp();
         await sweeping;
         streams.closeAll();
         await feed.stop();
