@@ -41,6 +41,9 @@ export async function connect(
   name = 'atelier-bench-dashboard',
 ): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: schemaUrl(dbUrl, schema), application_name: name });
+  // A connection the server ends (the clean-up's DROP DATABASE … WITH (FORCE) after a failure)
+  // must not crash the process before the failure that caused it has been reported.
+  c.on('error', (err) => console.error(`${schema} connection: ${err.message}`));
   await c.connect();
   return c;
 }

@@ -4,15 +4,15 @@
  * one UPDATE per transaction, committed as the service commits (synchronous_commit on), with
  * the trigger keeping counts, operator stats and the live feed. Every layout gets the same
  * seeded sequence of moves. An UPDATE guards the status it expects, as the state machine does.
- * mes_roll_up() runs every ROLL_UP_MS meanwhile, as the service runs it.
+ * The counters' roll-up (with its vacuum) runs meanwhile on a timer, as the service runs it.
  */
+import { COUNT_ROLL_UP_MS, rollUpCounts } from '../src/mes/workspace/roll-up.js';
 import { ENDED_STATUSES, OPERATORS, prng, skewed } from './dashboard-data.js';
 import { ACTIVE_LIST, connect, QUEUE, type Layout } from './dashboard-layouts.js';
 import { percentile } from './dashboard-queries.js';
 
 const ENDED = new Set<string>(ENDED_STATUSES);
-/** The service's roll-up interval (COUNT_ROLL_UP_MS in src/mes/index.ts, not exported). */
-export const ROLL_UP_MS = 250;
+export { COUNT_ROLL_UP_MS as ROLL_UP_MS } from '../src/mes/workspace/roll-up.js';
 
 export interface WriteResult {
   changes: number;
@@ -24,7 +24,7 @@ export interface WriteResult {
   deadlocks: number;
 }
 
-function nextStatus(status: string, r: number): string {
+export function nextStatus(status: string, r: number): string {
   switch (status) {
     case 'SUBMITTED':
       return r < 0.05 ? 'CANCELLED' : r < 0.08 ? 'REJECTED' : 'PRICE_CALCULATED';
@@ -47,18 +47,23 @@ function nextStatus(status: string, r: number): string {
   }
 }
 
-export async function statusChanges(
-  dbUrl: string,
-  layout: Layout,
-  opts: { workers: number; seconds: number; seed: number },
-): Promise<WriteResult> {
-  const sql = `UPDATE production_orders SET status = $2::text, operator = COALESCE(operator, $4::text),
+/** One status change as the service makes it, guarded by the status it expects. */
+export function statusChangeSql(layout: Layout): string {
+  return `UPDATE production_orders SET status = $2::text, operator = COALESCE(operator, $4::text),
       claimed_at = CASE WHEN $2::text = 'MANUFACTURING_STARTED' THEN now() ELSE claimed_at END,
       completed_at = CASE WHEN $2::text = 'MANUFACTURING_COMPLETED' THEN now() ELSE completed_at END,
       updated_at = now(),
       archive_month = CASE WHEN $2::text IN ('CLOSED', 'CANCELLED', 'REJECTED')
                            THEN date_trunc('month', now())::date ELSE archive_month END
     WHERE id = $1 AND status = $3::text${layout === 'archive' ? " AND archive_month = 'infinity'" : ''}`;
+}
+
+export async function statusChanges(
+  dbUrl: string,
+  layout: Layout,
+  opts: { workers: number; seconds: number; seed: number },
+): Promise<WriteResult> {
+  const sql = statusChangeSql(layout);
   const admin = await connect(dbUrl, layout);
   const active = await admin.query<{ id: string; status: string }>(
     `SELECT id, status FROM production_orders WHERE status IN (${ACTIVE_LIST})${
@@ -74,9 +79,9 @@ export async function statusChanges(
   const roller = await connect(dbUrl, layout);
   let rolling = true;
   const rollUps = (async () => {
-    while (rolling) {
-      await roller.query('SELECT mes_roll_up()');
-      await new Promise((resolve) => setTimeout(resolve, ROLL_UP_MS));
+    for (let tick = 1; rolling; tick++) {
+      await rollUpCounts(roller, tick);
+      await new Promise((resolve) => setTimeout(resolve, COUNT_ROLL_UP_MS));
     }
   })();
   const latencies: number[] = [];

@@ -1,16 +1,8 @@
-// Runs the compiled test suite with Node's test runner. Browser tests need Debian's Chromium;
-// it is installed here when missing so a fresh machine needs no manual step.
-import { execSync, spawnSync } from 'node:child_process';
+// Runs the compiled test suite with Node's test runner (browser tests need Chromium: see below).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-
-if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) {
-  console.log('Installing Debian chromium for the browser tests (apt-get)…');
-  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-  execSync(`${sudo}apt-get update -qq && ${sudo}apt-get install -y -qq chromium >/dev/null`, {
-    stdio: 'inherit',
-  });
-}
+import './ensure-chromium.mjs';
 
 function collect(dir) {
   if (!existsSync(dir)) return [];
