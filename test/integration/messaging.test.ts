@@ -172,6 +172,31 @@ for (const kind of ['amqp', 'embedded'] as const) {
       await consumer.stop();
     });
 
+    test('copies of one message in the same batch have one effect, and the rest of the batch is handled', async () => {
+      const consumer = consumerOn(svc.db, transport, name('batch-dupe'));
+      const delivery = (body: unknown) => ({
+        body,
+        attempt: 0,
+        redelivered: false,
+        ack: async () => undefined,
+        retry: async () => undefined,
+      });
+      // Two batches may run at once: the first two deliveries take them, so the next three
+      // wait and go together in one transaction (one INSERT for their inbox rows).
+      const fillers = [uuidv7(), uuidv7()].map((id) => consumer.onDelivery(delivery(cancelledEvent(id))));
+      const twice = cancelledEvent(uuidv7());
+      const other = cancelledEvent(uuidv7());
+      // The copy's id in upper case: the same message for PostgreSQL's uuid, so the same inbox row.
+      const copy = { ...twice, id: twice.id.toUpperCase() };
+      const outcomes = await Promise.all([
+        ...fillers,
+        ...[twice, copy, other].map((e) => consumer.onDelivery(delivery(e))),
+      ]);
+      assert.deepEqual(outcomes, ['handled', 'handled', 'handled', 'duplicate', 'handled']);
+      assert.equal(await effectsFor(svc.db, twice.orderId), 1);
+      assert.equal(await effectsFor(svc.db, other.orderId), 1);
+    });
+
     test('a poison message is dead-lettered after bounded retries without blocking others, and can be replayed', async () => {
       const poisonOrder = uuidv7();
       let healed = false;
