@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
-import { requireToken } from '../../platform/http/auth.js';
 import type { MesDeps } from '../deps.js';
 import { ArchiveMonthNotFoundError, ArchiveMonthOpenError } from '../errors.js';
+import { requireAdmin } from './admin.js';
 
 /** Detaching a month of ended orders: they leave the workspace and stay as a table to dump. */
 export function archiveRoutes(d: MesDeps) {
@@ -28,7 +28,7 @@ export function archiveRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
+        requireAdmin(d, req);
         const month = req.params.month;
         if (`${month}-01` >= new Date().toISOString().slice(0, 8) + '01')
           throw new ArchiveMonthOpenError(month);

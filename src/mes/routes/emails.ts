@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
-import { requireToken } from '../../platform/http/auth.js';
 import { failedEmails, retryEmail } from '../../platform/mail/email-outbox.js';
 import type { MesDeps } from '../deps.js';
 import { EmailNotFailedError } from '../errors.js';
+import { requireAdmin } from './admin.js';
 
 const FailedEmailView = Type.Object({
   id: Type.Integer(),
@@ -21,8 +21,6 @@ const FailedEmailView = Type.Object({
 export function emailRoutes(d: MesDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
-    const admin = (req: Parameters<typeof requireToken>[0]) =>
-      requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
 
     r.get(
       '/emails/failed',
@@ -35,7 +33,7 @@ export function emailRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        admin(req);
+        requireAdmin(d, req);
         return { items: await failedEmails(d.db, { limit: req.query.limit ?? 100 }) };
       },
     );
@@ -54,7 +52,7 @@ export function emailRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        admin(req);
+        requireAdmin(d, req);
         const ok = await d.db.tx((q) => retryEmail(q, req.params.id));
         if (!ok) throw new EmailNotFailedError(req.params.id);
         return { id: req.params.id, retrying: true };

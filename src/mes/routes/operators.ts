@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
-import { requireToken } from '../../platform/http/auth.js';
 import { OrderNotFoundError } from '../../platform/http/errors.js';
 import { assignQueued } from '../assignment/assigner.js';
 import { audit, readAudit, type AuditRow } from '../assignment/audit.js';
@@ -24,6 +23,7 @@ import {
 } from '../operators/store.js';
 import * as store from '../store.js';
 import { ON_HAND_STATUSES } from '../workspace/statuses.js';
+import { requireAdmin } from './admin.js';
 
 const OperatorId = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$',
@@ -110,8 +110,6 @@ export function operatorRoutes(d: MesDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
     const { db } = d;
-    const admin = (req: Parameters<typeof requireToken>[0]) =>
-      requireToken(req, d.ctx.config.ADMIN_TOKEN, 'administrator');
     const { change } = d;
 
     r.get(
@@ -155,7 +153,7 @@ export function operatorRoutes(d: MesDeps) {
         },
       },
       async (req, reply) => {
-        admin(req);
+        requireAdmin(d, req);
         const created = await change(async (q) => {
           const isNew = await putOperator(q, req.params.operator, req.body);
           // More room or a new skill may let the assigner give out waiting orders.
@@ -185,7 +183,7 @@ export function operatorRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        admin(req);
+        requireAdmin(d, req);
         return change(async (q) => {
           const op = await lockOperator(q, req.body.operator);
           if (!op) throw new OperatorUnknownError(req.body.operator);
@@ -224,7 +222,7 @@ export function operatorRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        admin(req);
+        requireAdmin(d, req);
         return change(async (q) => {
           const row = await store.getOrder(q, req.params.id, true);
           if (!row) throw new OrderNotFoundError(req.params.id);
@@ -288,7 +286,7 @@ export function operatorRoutes(d: MesDeps) {
         },
       },
       async (req) => {
-        admin(req);
+        requireAdmin(d, req);
         return { assigned: await change((q) => assignQueued(q, 'administrator')) };
       },
     );
