@@ -55,7 +55,8 @@ export async function priceOrder(
     if (!p.modelKey) return { rejected: 'a custom order without a 3D model' };
     const units = p.units ?? 'mm';
     if (!isUnit(units)) return { rejected: `the model's units '${units}' are unknown` };
-    const bytes = await deps.storage.get(p.modelKey);
+    // Straight into shared memory where the storage can, so the workers read it without a copy.
+    const bytes = (await deps.storage.getShared?.(p.modelKey)) ?? (await deps.storage.get(p.modelKey));
     const measured = await deps.engine.measure(bytes, { filename: p.modelKey, units }, progress);
     progress?.({ stage: 'price', done: 0, total: 1 });
     const list = await store.currentPriceList(deps.db);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import S3rver from 's3rver';
-import { cubeStl } from '../../src/platform/geometry/generate.js';
+import { cubeStl, toBinaryStl, torusMesh } from '../../src/platform/geometry/generate.js';
 import { DiskStorage } from '../../src/platform/storage/disk-storage.js';
 import { FileMissingError } from '../../src/platform/storage/file-storage.js';
 import { S3Storage } from '../../src/platform/storage/s3-storage.js';
@@ -57,5 +57,16 @@ describe('disk storage', () => {
     assert.ok((await storage.get('models/a/b.stl')).equals(model));
     await assert.rejects(storage.get('models/none.stl'), FileMissingError);
     await assert.rejects(storage.put('../outside.stl', model), /escapes the storage folder/);
+  });
+
+  test('a model read for the workers lands in shared memory, byte for byte', async () => {
+    const model = toBinaryStl(torusMesh(10, 2, 100, 50));
+    await storage.put('models/big/m.stl', model);
+    const shared = await storage.getShared('models/big/m.stl');
+    assert.ok(shared.buffer instanceof SharedArrayBuffer);
+    assert.equal(shared.byteOffset, 0);
+    assert.ok(Buffer.from(shared.buffer, 0, shared.byteLength).equals(model));
+    await assert.rejects(storage.getShared('models/none.stl'), FileMissingError);
+    await assert.rejects(storage.getShared('../outside.stl'), /escapes the storage folder/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { FileMissingError, type FileStorage } from './file-storage.js';
 
@@ -28,9 +28,36 @@ export class DiskStorage implements FileStorage {
     try {
       return await readFile(this.pathOf(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new FileMissingError(`No stored file ${key}`);
-      throw err;
+      throw missing(err, key);
     }
   }
+
+  /** Read straight into shared memory: no Buffer in between and no copy of a large model. */
+  async getShared(key: string): Promise<Uint8Array> {
+    let file;
+    try {
+      file = await open(this.pathOf(key), 'r');
+    } catch (err) {
+      throw missing(err, key);
+    }
+    try {
+      const { size } = await file.stat();
+      const bytes = new Uint8Array(new SharedArrayBuffer(size));
+      let read = 0;
+      while (read < size) {
+        const { bytesRead } = await file.read(bytes, read, size - read, read);
+        if (bytesRead === 0) break; // the file shrank meanwhile: keys are written once, so never
+        read += bytesRead;
+      }
+      return read === size ? bytes : bytes.subarray(0, read);
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+function missing(err: unknown, key: string): unknown {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT'
+    ? new FileMissingError(`No stored file ${key}`)
+    : err;
 }

@@ -6,6 +6,11 @@ export interface FileStorage {
   readonly kind: 'disk' | 's3';
   put(key: string, data: Buffer, contentType: string): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /**
+   * The bytes in a SharedArrayBuffer that worker threads read without a copy, read into it
+   * directly where the storage can (a local file); otherwise undefined, and callers use get().
+   */
+  getShared?(key: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
