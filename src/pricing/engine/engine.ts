@@ -61,7 +61,8 @@ export class PricingEngine {
     const t0 = performance.now();
     const format = detectModelFormat(file, info.filename);
     // Every worker reads the same bytes: an upload already arrives in shared memory (see
-    // model-upload.ts); a file read from storage is copied there once.
+    // model-upload.ts), and so does a model read from disk storage (getShared); anything
+    // else is copied there once.
     let bytes: SharedArrayBuffer;
     if (file.buffer instanceof SharedArrayBuffer && file.byteOffset === 0) bytes = file.buffer;
     else {
