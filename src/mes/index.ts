@@ -89,7 +89,7 @@ export const mes: ServiceDefinition = {
       seed: () => seedOperators(db),
       async close() {
         clearInterval(sweep);
-        stopRollUp();
+        await stopRollUp();
         await sweeping;
         streams.closeAll();
         await feed.stop();

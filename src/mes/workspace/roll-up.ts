@@ -25,8 +25,8 @@ export async function rollUpCounts(db: SqlRunner, tick: number): Promise<void> {
     );
 }
 
-/** Runs the roll-up on a timer until the returned function is called. */
-export function startCountRollUp(db: SqlRunner, onError: (err: unknown) => void): () => void {
+/** Runs the roll-up on a timer; the returned function stops it and waits for a run in flight. */
+export function startCountRollUp(db: SqlRunner, onError: (err: unknown) => void): () => Promise<void> {
   let tick = 0;
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
@@ -35,5 +35,9 @@ export function startCountRollUp(db: SqlRunner, onError: (err: unknown) => void)
       .finally(() => (running = undefined));
   }, COUNT_ROLL_UP_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    // Before the caller closes the database, so a VACUUM is not cut off mid-way.
+    await running;
+  };
 }
