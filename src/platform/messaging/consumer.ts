@@ -142,17 +142,7 @@ export class InboxConsumer {
       batch.sort((x, y) => (x.env.orderId < y.env.orderId ? -1 : x.env.orderId > y.env.orderId ? 1 : 0));
       try {
         await Promise.all(batch.map((item) => this.prepare(item)));
-        const fresh = await this.o.db.tx(async (q) => {
-          const unseen = await this.claimAll(q, batch);
-          const results: boolean[] = [];
-          for (const item of batch) {
-            // A message delivered twice within one batch is handled once: the first copy.
-            const isFresh = unseen.delete(item.env.id.toLowerCase());
-            if (isFresh) await this.handle(q, item);
-            results.push(isFresh);
-          }
-          return results;
-        });
+        const fresh = await this.o.db.tx((q) => this.apply(q, batch));
         await Promise.all(
           batch.map(async (item, i) => {
             await item.d.ack();
@@ -185,17 +175,20 @@ export class InboxConsumer {
     }
   }
 
-  /** Inbox row and effect, inside the caller's transaction; false for a message seen before. */
-  private async apply(q: Queryable, item: Pending): Promise<boolean> {
-    const { env } = item;
-    const ins = await q.query(
-      `INSERT INTO inbox (consumer, message_id, type, order_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (consumer, message_id) DO NOTHING`,
-      [this.o.consumer, env.id, env.type, env.orderId],
-    );
-    if (ins.rowCount === 0) return false;
-    await this.handle(q, item);
-    return true;
+  /**
+   * Inbox rows and effects, inside the caller's transaction: for each message, whether it was
+   * new (handled now) or seen before (nothing done).
+   */
+  private async apply(q: Queryable, items: readonly Pending[]): Promise<boolean[]> {
+    const unseen = await this.claimAll(q, items);
+    const results: boolean[] = [];
+    for (const item of items) {
+      // A message delivered twice within one batch is handled once: the first copy.
+      const isFresh = unseen.delete(item.env.id.toLowerCase());
+      if (isFresh) await this.handle(q, item);
+      results.push(isFresh);
+    }
+    return results;
   }
 
   /**
@@ -229,7 +222,7 @@ export class InboxConsumer {
     let fresh: boolean;
     try {
       await this.prepare(item);
-      fresh = await db.tx((q) => this.apply(q, item));
+      fresh = (await db.tx((q) => this.apply(q, [item])))[0] === true;
     } catch (err) {
       return this.failed(item, err);
     }
