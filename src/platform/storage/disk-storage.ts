@@ -46,7 +46,7 @@ export class DiskStorage implements FileStorage {
       let read = 0;
       while (read < size) {
         const { bytesRead } = await file.read(bytes, read, size - read, read);
-        if (bytesRead === 0) break; // the file shrank meanwhile: keys are written once, so never
+        if (bytesRead === 0) break; // the file shrank meanwhile (keys are written once: not expected)
         read += bytesRead;
       }
       return read === size ? bytes : bytes.subarray(0, read);

@@ -8,7 +8,7 @@ export interface FileStorage {
   get(key: string): Promise<Buffer>;
   /**
    * The bytes in a SharedArrayBuffer that worker threads read without a copy, read into it
-   * directly where the storage can (a local file); otherwise undefined, and callers use get().
+   * directly. Only storages that can do so (a local file) have it; callers fall back to get().
    */
   getShared?(key: string): Promise<Uint8Array>;
   close?(): Promise<void>;
