@@ -12,7 +12,6 @@ import { ACTIVE_LIST, connect, QUEUE, type Layout } from './dashboard-layouts.js
 import { percentile } from './dashboard-queries.js';
 
 const ENDED = new Set<string>(ENDED_STATUSES);
-export { COUNT_ROLL_UP_MS as ROLL_UP_MS } from '../src/mes/workspace/roll-up.js';
 
 export interface WriteResult {
   changes: number;

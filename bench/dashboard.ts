@@ -35,9 +35,9 @@ import {
   type QueryContext,
   type Timing,
 } from './dashboard-queries.js';
-import { rollUpCounts } from '../src/mes/workspace/roll-up.js';
+import { COUNT_ROLL_UP_MS, rollUpCounts } from '../src/mes/workspace/roll-up.js';
 import { commitToBrowser, type LiveResult } from './dashboard-live.js';
-import { countsOff, ROLL_UP_MS, statusChanges, type WriteResult } from './dashboard-writes.js';
+import { countsOff, statusChanges, type WriteResult } from './dashboard-writes.js';
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'atelier_bench_dashboard';
@@ -391,7 +391,7 @@ function report(r: ReportInput): string {
       }),
     ),
     '',
-    `### Status changes (${WRITERS} connections, ${WRITE_ROUNDS} rounds × ${WRITE_SECONDS} s taking turns between the layouts, one UPDATE per transaction, trigger on, mes_roll_up() every ${ROLL_UP_MS} ms and the delta tables vacuumed every second, as the service runs them)`,
+    `### Status changes (${WRITERS} connections, ${WRITE_ROUNDS} rounds × ${WRITE_SECONDS} s taking turns between the layouts, one UPDATE per transaction, trigger on, mes_roll_up() every ${COUNT_ROLL_UP_MS} ms and the delta tables vacuumed every second, as the service runs them)`,
     '',
     'Figures of the median round; every round in the second column.',
     '',
