@@ -10,6 +10,8 @@ import { createHttpServer } from '../platform/http/server.js';
 import { onShutdown } from '../platform/lifecycle.js';
 import type { Logger } from '../platform/logger.js';
 import { openReadDb, openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
+import { registerMetricsRoute } from '../platform/telemetry/scrape.js';
+import { flushTracing } from '../platform/telemetry/tracing.js';
 import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
 import type { ServiceName } from '../contracts/order-status.js';
 
@@ -66,6 +68,7 @@ export async function startHost(opts: {
     await step('closing storage', storage.close?.());
     for (const db of dbs) await step('closing a database', db.close());
     await step('closing the broker database', brokerDb?.close());
+    await step('sending the last spans', flushTracing());
   };
   try {
     const instanceId = randomUUID().slice(0, 8);
@@ -108,6 +111,7 @@ export async function startHost(opts: {
         ),
       );
     }
+    if (config.METRICS) registerMetricsRoute(app, logger);
     if (opts.web) {
       const root = join(packageRoot(), 'web', 'dist');
       if (existsSync(root)) await app.register(fastifyStatic, { root, wildcard: false });

@@ -29,6 +29,7 @@ import { requestHash } from './keys.js';
 import * as store from './store.js';
 import { orderableQuote, requestQuote } from '../platform/http/quote-client.js';
 import { FieldRequiredError } from '../platform/http/errors.js';
+import { markPartner } from '../platform/telemetry/http-metrics.js';
 
 const CreateOrder = Type.Object(
   {
@@ -98,6 +99,7 @@ export function partnerRoutes(ctx: ServiceContext) {
       const key = bearerToken(req);
       const partner = key ? await store.partnerByKey(db, key) : undefined;
       if (!partner) throw new InvalidApiKeyError();
+      markPartner(req, partner.id);
       return partner;
     };
 

@@ -217,6 +217,27 @@ export const VARIABLES = {
     default: 'info',
     description: 'Log level.',
   },
+  METRICS: {
+    kind: 'bool',
+    default: 'true',
+    description:
+      'Prometheus metrics: `GET /metrics` on every server and the per-request timing behind it (false: neither, to measure their cost).',
+  },
+  OTEL_SDK_DISABLED: {
+    kind: 'bool',
+    default: 'false',
+    description:
+      'OpenTelemetry standard switch: true turns tracing off (no spans, no trace ids in logs or the outbox).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    kind: 'url',
+    description:
+      'OTLP/HTTP endpoint (e.g. http://otel-collector:4318) that spans are sent to; unset: spans are made (their ids reach logs and the outbox) but not exported.',
+  },
+  OTEL_SERVICE_NAME: {
+    kind: 'string',
+    description: 'Service name on exported spans (default: atelier-<service>, or atelier for `atelier up`).',
+  },
 } as const satisfies Record<string, VarSpec>;
 
 type Vars = typeof VARIABLES;

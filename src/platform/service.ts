@@ -12,6 +12,10 @@ import { OutboxRelay } from './messaging/relay.js';
 import type { Transport } from './messaging/transport.js';
 import type { FileStorage } from './storage/file-storage.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
+import { registerHttpMetrics } from './telemetry/http-metrics.js';
+import { registerOrderTagging } from './telemetry/http-order-tag.js';
+import { addScrapeSource, serviceScrapeSource } from './telemetry/scrape.js';
+import { setStatusLogger } from './telemetry/status-change.js';
 
 /** What every service gets from the runtime. */
 export interface ServiceContext {
@@ -88,6 +92,7 @@ export async function startService(
   const applied = await migrateService(def, ctx.db);
   if (applied.length > 0) ctx.logger.info({ applied }, 'migrations applied');
   const parts = await def.create(ctx);
+  setStatusLogger(def.name, ctx.logger);
   if (opts.seed) await parts.seed?.();
 
   const consumer = new InboxConsumer({
@@ -106,12 +111,16 @@ export async function startService(
     transport: ctx.transport,
     logger: ctx.logger,
     owner: `${def.name}:${opts.instanceId}`,
+    service: def.name,
     batchSize: ctx.config.RELAY_BATCH_SIZE,
     pollMs: ctx.config.RELAY_POLL_MS,
   });
 
   await app.register(
     async (scope) => {
+      if (ctx.config.METRICS)
+        registerHttpMetrics(scope, { service: def.name, channel: parts.channel ?? 'internal' });
+      if (!ctx.config.OTEL_SDK_DISABLED) registerOrderTagging(scope);
       await scope.register(swagger, {
         openapi: {
           info: { title: def.title, description: def.description, version: '1.0.0' },
@@ -134,6 +143,9 @@ export async function startService(
     { prefix: def.prefix },
   );
 
+  const removeScrape = ctx.config.METRICS
+    ? addScrapeSource(serviceScrapeSource(def.name, ctx.db, ctx.readDb))
+    : () => undefined;
   await consumer.start();
   await relay.start();
   return {
@@ -142,6 +154,7 @@ export async function startService(
     relay,
     consumer,
     async stop() {
+      removeScrape();
       await consumer.stop();
       await relay.stop();
       await parts.close?.();

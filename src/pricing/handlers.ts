@@ -16,7 +16,14 @@ export type PriceFn = (orderId: string, request: PriceRequest) => Promise<PriceO
  */
 export async function recordOutcome(
   q: Queryable,
-  order: { orderId: string; orderNumber: string; channel: 'b2c' | 'b2b'; from: OrderStatus },
+  order: {
+    orderId: string;
+    orderNumber: string;
+    channel: 'b2c' | 'b2b';
+    from: OrderStatus;
+    /** When the order entered `from` (pricing keeps no history of SUBMITTED). */
+    since?: string;
+  },
   request: PriceRequest,
   outcome: PriceOutcome,
 ): Promise<void> {
@@ -45,6 +52,7 @@ export async function recordOutcome(
     await recordTransition(q, 'pricing', {
       orderId: order.orderId,
       from: order.from,
+      ...(order.since ? { since: order.since } : {}),
       type: 'order.price_calculated.v1',
       payload: { ...base, breakdown: outcome.breakdown },
       details: { stageMs: outcome.stageMs },
@@ -61,6 +69,7 @@ export async function recordOutcome(
     await recordTransition(q, 'pricing', {
       orderId: order.orderId,
       from: order.from,
+      ...(order.since ? { since: order.since } : {}),
       type: 'order.rejected.v1',
       payload: { ...base, reason: outcome.rejected },
     });
@@ -77,6 +86,7 @@ export async function recordOutcome(
     await recordTransition(q, 'pricing', {
       orderId: order.orderId,
       from: order.from,
+      ...(order.since ? { since: order.since } : {}),
       type: 'order.pricing_failed.v1',
       payload: { ...base, reason: outcome.failed, attempts: outcome.attempts },
     });
@@ -92,7 +102,13 @@ export function pricingHandlers(price: PriceFn): Partial<Record<EventType, AnyHa
       const p = event.payload as EventPayload<'order.submitted.v1'>;
       await recordOutcome(
         q,
-        { orderId: event.orderId, orderNumber: p.orderNumber, channel: p.channel, from: 'SUBMITTED' },
+        {
+          orderId: event.orderId,
+          orderNumber: p.orderNumber,
+          channel: p.channel,
+          from: 'SUBMITTED',
+          since: event.occurredAt,
+        },
         priceRequestOf(p),
         outcome,
       );

@@ -5,6 +5,8 @@ import { pricingHandlers } from './handlers.js';
 import { priceOrder } from './price-order.js';
 import { ProgressHub } from './progress.js';
 import { pricingRoutes } from './routes/index.js';
+import { addScrapeSource } from '../platform/telemetry/scrape.js';
+import { workerPoolQueued, workerPoolThreads, workerPoolUtilization } from '../platform/telemetry/metrics.js';
 
 const PREFIX = '/api/pricing';
 
@@ -28,6 +30,15 @@ export const pricing: ServiceDefinition = {
       attempts: config.PRICING_TASK_ATTEMPTS,
       fault: () => (config.PRICING_FAULT === 'none' ? undefined : (config.PRICING_FAULT as 'crash' | 'hang')),
     });
+    const removeScrape = config.METRICS
+      ? addScrapeSource(async () => {
+          const s = pool.stats();
+          const labels = { service: 'pricing', pool: 'geometry' };
+          workerPoolThreads.set(labels, s.threads);
+          workerPoolQueued.set(labels, s.queued);
+          workerPoolUtilization.set(labels, s.utilization);
+        })
+      : () => undefined;
     const engine = new PricingEngine(pool, { maxTriangles: config.MODEL_MAX_TRIANGLES });
     const hub = new ProgressHub();
     const price = async (orderId: string, request: Parameters<typeof priceOrder>[2]) => {
@@ -50,7 +61,10 @@ export const pricing: ServiceDefinition = {
       routes: pricingRoutes(deps),
       handlers: pricingHandlers(price),
       prefetch: config.PRICING_CONCURRENCY,
-      close: () => pool.close(),
+      close: async () => {
+        removeScrape();
+        await pool.close();
+      },
     };
   },
 };

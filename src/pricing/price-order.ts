@@ -12,6 +12,7 @@ import { priceFromCatalog, priceFromModel } from './domain/price.js';
 import type { PricingEngine, Progress } from './engine/engine.js';
 import { PricingWorkFailedError } from './engine/pool.js';
 import * as store from './store.js';
+import { modelSizeClass, priceCalculation } from '../platform/telemetry/metrics.js';
 
 export type PriceOutcome =
   | { breakdown: PriceBreakdown; stageMs: Record<string, number> }
@@ -58,6 +59,10 @@ export async function priceOrder(
     // Straight into shared memory where the storage can, so the workers read it without a copy.
     const bytes = (await deps.storage.getShared?.(p.modelKey)) ?? (await deps.storage.get(p.modelKey));
     const measured = await deps.engine.measure(bytes, { filename: p.modelKey, units }, progress);
+    priceCalculation.observe(
+      { service: 'pricing', size: modelSizeClass(measured.figures.triangleCount) },
+      (performance.now() - started) / 1000,
+    );
     progress?.({ stage: 'price', done: 0, total: 1 });
     const list = await store.currentPriceList(deps.db);
     const breakdown = priceFromModel(measured.figures, { alloy: p.alloy, quantity: p.quantity }, list);

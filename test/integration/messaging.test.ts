@@ -53,7 +53,16 @@ function consumerOn(db: Db, transport: Transport, consumer: string, handler = re
 
 /** The lease outlasts any batch even on a busy 2-core machine: an expired lease is the crash path (its own test), not normal sharing. */
 function relayOn(db: Db, transport: Transport, owner: string) {
-  return new OutboxRelay({ db, transport, logger, owner, pollMs: 50, leaseMs: 10_000, batchSize: 100 });
+  return new OutboxRelay({
+    db,
+    transport,
+    logger,
+    owner,
+    service: 'test',
+    pollMs: 50,
+    leaseMs: 10_000,
+    batchSize: 100,
+  });
 }
 
 for (const kind of ['amqp', 'embedded'] as const) {

@@ -65,11 +65,17 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     async tx(fn) {
       const client = await pool.connect();
       const tags = new Set<string>();
+      const after: (() => void)[] = [];
       try {
         await client.query('BEGIN');
-        const result = await fn({ ...wrap(client), tag: (name) => tags.add(name) });
+        const result = await fn({
+          ...wrap(client),
+          tag: (name) => tags.add(name),
+          afterCommit: (f) => after.push(f),
+        });
         await client.query('COMMIT');
         for (const t of tags) committed.emit(t);
+        for (const f of after) f();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

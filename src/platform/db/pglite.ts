@@ -27,8 +27,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     // PGlite is one connection: its transaction() queues other work until this one ends.
     async tx(fn) {
       const tags = new Set<string>();
-      const result = await db.transaction((t) => fn({ ...wrap(t), tag: (name) => tags.add(name) }));
+      const after: (() => void)[] = [];
+      const result = await db.transaction((t) =>
+        fn({ ...wrap(t), tag: (name) => tags.add(name), afterCommit: (f) => after.push(f) }),
+      );
       for (const t of tags) committed.emit(t);
+      for (const f of after) f();
       return result;
     },
     onCommit(name, listener) {

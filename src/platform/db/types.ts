@@ -12,6 +12,8 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   /** Inside a transaction: tags it, so `onCommit` listeners hear of it once it has committed. */
   tag?(name: string): void;
+  /** Inside a transaction: runs `fn` once it has committed (never if it rolls back). */
+  afterCommit?(fn: () => void): void;
 }
 
 export interface Db extends Queryable {

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { fastifyTracingPlugin } from '../telemetry/tracing.js';
 import { UnsupportedMediaTypeError } from './errors.js';
 
 export interface HttpOptions {
@@ -28,6 +29,9 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
+  // Request and handler spans, when tracing is on; registered first so it sees every route.
+  const tracing = fastifyTracingPlugin();
+  if (tracing) void app.register(tracing);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {

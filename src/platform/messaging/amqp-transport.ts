@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { contextFromTraceparent } from '../telemetry/trace-context.js';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -130,7 +132,10 @@ export class AmqpTransport implements Transport {
     if (messages.length === 0) return;
     const ch = await this.channel();
     for (const m of messages) {
-      ch.publish(this.names.events, routingKey(m), Buffer.from(JSON.stringify(m)), publishProps(m, 0));
+      // In the message's own trace, so the amqplib instrumentation's publish span joins it.
+      context.with(contextFromTraceparent(m.traceparent), () =>
+        ch.publish(this.names.events, routingKey(m), Buffer.from(JSON.stringify(m)), publishProps(m, 0)),
+      );
     }
     await ch.waitForConfirms();
   }

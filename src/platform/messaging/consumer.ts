@@ -5,6 +5,9 @@ import type { Db, Queryable } from '../db/types.js';
 import { checkEnvelope } from './envelope.js';
 import { recordDeadLetter } from './dead-letters.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
+import { context, type Context, type Span } from '@opentelemetry/api';
+import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
+import { endSpan, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
 
 /** Handles one event inside the inbox transaction: its writes commit with the inbox row or not at all. */
 export type Handler = (event: Envelope, q: Queryable) => Promise<void>;
@@ -47,6 +50,11 @@ interface Pending {
   env: Envelope;
   handler: AnyHandler;
   prepared?: unknown;
+  /** The message's `process` span and the context its handler runs in. */
+  span: Span;
+  ctx: Context;
+  /** Why the last handling failed, for the span of a message that is retried or dead-lettered. */
+  error?: unknown;
   resolve(outcome: Outcome): void;
 }
 
@@ -93,6 +101,13 @@ export class InboxConsumer {
     return outcome;
   }
 
+  /** Counts a settled message; the type is 'invalid' for one that broke the contract. */
+  private count(type: string, outcome: Outcome, d: Delivery): void {
+    const labels = { consumer: this.o.consumer, type };
+    messagesConsumed.inc({ ...labels, outcome });
+    if (d.attempt > 0 || d.redelivered) messageRedeliveries.inc(labels);
+  }
+
   /** Checks the contract, then queues the message for the next batch. */
   private async route(d: Delivery): Promise<Outcome> {
     const { db, consumer, logger } = this.o;
@@ -104,15 +119,34 @@ export class InboxConsumer {
       await recordDeadLetter(db, consumer, d.body, (err as Error).message, d.attempt + 1);
       await d.ack();
       logger.error({ err, consumer }, 'invalid message dead-lettered');
+      this.count('invalid', 'dead-lettered', d);
       return 'dead-lettered';
     }
     const handler = this.o.handlers[env.type as EventType];
     if (!handler) {
       await d.ack();
+      this.count(env.type, 'ignored', d);
       return 'ignored';
     }
+    const { span, ctx } = startProcessSpan(env, consumer, d.attempt);
     return new Promise<Outcome>((resolve) => {
-      this.pending.push({ d, env, handler, resolve });
+      const item: Pending = {
+        d,
+        env,
+        handler,
+        span,
+        ctx,
+        resolve: (outcome) => {
+          span.setAttribute('atelier.outcome', outcome);
+          endSpan(
+            span,
+            outcome === 'retry' || outcome === 'dead-lettered' ? (item.error ?? outcome) : undefined,
+          );
+          this.count(env.type, outcome, d);
+          resolve(outcome);
+        },
+      };
+      this.pending.push(item);
       this.pump();
     });
   }
@@ -142,7 +176,13 @@ export class InboxConsumer {
       batch.sort((x, y) => (x.env.orderId < y.env.orderId ? -1 : x.env.orderId > y.env.orderId ? 1 : 0));
       try {
         await Promise.all(batch.map((item) => this.prepare(item)));
-        const fresh = await this.o.db.tx((q) => this.apply(q, batch));
+        const b = startBatchSpan(
+          this.o.consumer,
+          batch.map((item) => item.span),
+        );
+        const fresh = await context
+          .with(b.ctx, () => this.o.db.tx((q) => this.apply(q, batch)))
+          .finally(() => b.span.end());
         await Promise.all(
           batch.map(async (item, i) => {
             await item.d.ack();
@@ -170,8 +210,9 @@ export class InboxConsumer {
   }
 
   private async prepare(item: Pending): Promise<void> {
-    if (typeof item.handler !== 'function' && !('prepared' in item)) {
-      item.prepared = await item.handler.prepare(item.env);
+    const { handler } = item;
+    if (typeof handler !== 'function' && !('prepared' in item)) {
+      item.prepared = await context.with(item.ctx, () => handler.prepare(item.env));
     }
   }
 
@@ -211,9 +252,10 @@ export class InboxConsumer {
     return new Set(ins.rows.map((r) => r.message_id.toLowerCase()));
   }
 
-  private async handle(q: Queryable, { env, handler, prepared }: Pending): Promise<void> {
-    if (typeof handler === 'function') await handler(env, q);
-    else await handler.handle(env, q, prepared);
+  /** The handler runs in its message's context: its queries and outbox rows join that trace. */
+  private async handle(q: Queryable, { env, handler, prepared, ctx }: Pending): Promise<void> {
+    if (typeof handler === 'function') await context.with(ctx, () => handler(env, q));
+    else await context.with(ctx, () => handler.handle(env, q, prepared));
   }
 
   private async handleAlone(item: Pending): Promise<Outcome> {
@@ -222,8 +264,9 @@ export class InboxConsumer {
     let fresh: boolean;
     try {
       await this.prepare(item);
-      fresh = (await db.tx((q) => this.apply(q, [item])))[0] === true;
+      fresh = (await context.with(item.ctx, () => db.tx((q) => this.apply(q, [item]))))[0] === true;
     } catch (err) {
+      item.error = err;
       return this.failed(item, err);
     }
     // Acknowledged after the commit, outside the failure path: if the ack is lost the message

@@ -1,3 +1,4 @@
+import { currentTraceparent } from '../telemetry/trace-context.js';
 import type { Queryable } from '../db/types.js';
 import { checkPayload, newMessageId, type NewEvent } from './envelope.js';
 
@@ -15,7 +16,10 @@ export function outboxInsert(source: string, event: NewEvent, first = 1) {
   checkPayload(event.type, event.payload);
   const id = newMessageId();
   const headers: OutboxHeaders = { occurredAt: new Date().toISOString(), source };
-  if (event.traceparent) headers.traceparent = event.traceparent;
+  // The trace this change belongs to (the request or the message that caused it), so the
+  // consumer's work joins it: the relay publishes the row long after this context is gone.
+  const traceparent = event.traceparent ?? currentTraceparent();
+  if (traceparent) headers.traceparent = traceparent;
   const p = (i: number) => `$${first + i}`;
   return {
     id,

@@ -3,6 +3,8 @@ import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
 import { OUTBOX_TAG, type OutboxHeaders } from './outbox.js';
 import type { Transport } from './transport.js';
+import { outboxPublished, outboxPublishLag } from '../telemetry/metrics.js';
+import { startPublishSpans } from '../telemetry/messaging-spans.js';
 
 export interface RelayOptions {
   db: Db;
@@ -10,6 +12,8 @@ export interface RelayOptions {
   logger: Logger;
   /** Unique per relay instance; rows it leases carry this name. */
   owner: string;
+  /** The service whose outbox this is (metrics and spans). */
+  service: string;
   batchSize?: number;
   /** Poll for rows no commit in this process announced (another instance's, or an expired lease). */
   pollMs?: number;
@@ -114,7 +118,7 @@ export class OutboxRelay {
     ).rows;
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.seq - b.seq);
-    const envelopes: Envelope[] = rows.map((r) => ({
+    const stored: Envelope[] = rows.map((r) => ({
       id: r.id,
       type: r.type,
       occurredAt: r.headers.occurredAt,
@@ -123,9 +127,12 @@ export class OutboxRelay {
       ...(r.headers.traceparent ? { traceparent: r.headers.traceparent } : {}),
       payload: r.payload,
     }));
+    const spans = startPublishSpans(stored, this.o.service);
     try {
-      await this.o.transport.publish(envelopes);
+      await this.o.transport.publish(spans.envelopes);
+      spans.end();
     } catch (err) {
+      spans.end(err);
       // Give the rows back at once so this or another relay retries them.
       await db
         .query(
@@ -141,6 +148,11 @@ export class OutboxRelay {
     );
     this.published += rows.length;
     this.sinceVacuum += rows.length;
+    const service = this.o.service;
+    outboxPublished.inc({ service }, rows.length);
+    const now = Date.now();
+    for (const e of stored)
+      outboxPublishLag.observe({ service }, Math.max(0, now - Date.parse(e.occurredAt)) / 1000);
     return rows.length;
   }
 

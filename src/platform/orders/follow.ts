@@ -81,6 +81,7 @@ export function statusFollower(opts: FollowerOptions): Handler {
       p.breakdown ? JSON.stringify(p.breakdown) : null,
       p.trackingNumber ?? null,
       stops ? (p.reason ?? null) : null,
+      event.traceparent ?? null,
     ];
     let r = await q.query(sql, params);
     if (r.rowCount === 0 && anywhere) r = await q.query(anywhere, params);
@@ -100,8 +101,8 @@ function followSql(opts: FollowerOptions, where: (alias: string) => string): str
     .join('');
   const sql = `WITH cur AS (SELECT id, status FROM ${opts.table} WHERE id = $1${where('')} FOR UPDATE),
        history AS (
-         INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
-         SELECT id, $2, status, $3, $4, $5, $6 FROM cur
+         INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id, traceparent)
+         SELECT id, $2, status, $3, $4, $5, $6, $13 FROM cur
          ON CONFLICT (order_id, status) DO NOTHING)
        UPDATE ${opts.table} o SET
          status = CASE WHEN cur.status = ANY($7) THEN $2 ELSE o.status END,

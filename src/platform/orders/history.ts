@@ -8,6 +8,11 @@ import {
 } from '../../contracts/order-status.js';
 import type { Queryable } from '../db/types.js';
 import { OUTBOX_TAG, outboxInsert } from '../messaging/outbox.js';
+import { statusChanged } from '../telemetry/status-change.js';
+import { linkOutermostActiveSpan, tagOrderOnActiveSpans } from '../telemetry/order-id-processor.js';
+import { ORDER_ID_ATTR } from '../telemetry/order-context.js';
+import { trace } from '@opentelemetry/api';
+import { contextFromTraceparent, currentTraceparent } from '../telemetry/trace-context.js';
 
 export interface HistoryEntry {
   status: OrderStatus;
@@ -25,21 +30,44 @@ export interface HistoryEntry {
 export async function recordTransition<T extends EventType>(
   q: Queryable,
   service: ServiceName,
-  change: { orderId: string; from: OrderStatus | null; type: T; payload: EventPayload<T>; details?: unknown },
+  change: {
+    orderId: string;
+    from: OrderStatus | null;
+    type: T;
+    payload: EventPayload<T>;
+    details?: unknown;
+    /** When the order entered `from`, for a service that keeps no history row of it (pricing). */
+    since?: string;
+  },
 ): Promise<string> {
   const to = EVENTS[change.type].status;
   if (change.from !== null) assertTransition(change.orderId, change.from, to, service);
+  // A request that learns its order only now (creating it, taking the next from the queue):
+  // tag its spans before the writes.
+  tagOrderOnActiveSpans(change.orderId);
+  const traceparent = currentTraceparent();
   const out = outboxInsert(
     service,
-    { type: change.type, orderId: change.orderId, payload: change.payload },
-    8,
+    {
+      type: change.type,
+      orderId: change.orderId,
+      payload: change.payload,
+      ...(traceparent ? { traceparent } : {}),
+    },
+    9,
   );
   // One round trip for both rows; the history row and the event share the event's timestamp.
-  await q.query(
+  // It also reads when the order entered its previous status, for the log line and the stage
+  // duration, and the trace of its latest step here (the statement's snapshot does not see the
+  // row it inserts, only earlier ones).
+  const r = await q.query<{ since: Date | null; previous_trace: string | null }>(
     `WITH history AS (
-       INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7))
-     ${out.sql}`,
+       INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, details, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+     ${out.sql}
+     RETURNING (SELECT h.occurred_at FROM order_history h WHERE h.order_id = $1 AND h.status = $3) AS since,
+       (SELECT h.traceparent FROM order_history h WHERE h.order_id = $1 AND h.traceparent IS NOT NULL
+        ORDER BY h.occurred_at DESC, h.id DESC LIMIT 1) AS previous_trace`,
     [
       change.orderId,
       to,
@@ -48,11 +76,49 @@ export async function recordTransition<T extends EventType>(
       service,
       out.occurredAt,
       JSON.stringify(change.details ?? null),
+      traceparent ?? null,
       ...out.params,
     ],
   );
   q.tag?.(OUTBOX_TAG);
+  linkToPreviousStep(change.orderId, r.rows[0]?.previous_trace ?? null);
+  trace.getActiveSpan()?.addEvent('order.status_changed', {
+    [ORDER_ID_ATTR]: change.orderId,
+    'order.status.old': change.from ?? '',
+    'order.status.new': to,
+  });
+  const payload = change.payload as { actor: string; channel?: string; partnerId?: string };
+  const since = r.rows[0]?.since ?? change.since ?? null;
+  q.afterCommit?.(() =>
+    statusChanged({
+      service,
+      orderId: change.orderId,
+      from: change.from,
+      to,
+      actor: payload.actor,
+      channel: payload.channel ?? 'none',
+      ...(payload.partnerId ? { partnerId: payload.partnerId } : {}),
+      since: since === null ? null : new Date(since),
+      at: new Date(out.occurredAt),
+    }),
+  );
   return out.id;
+}
+
+/**
+ * A change made in another trace than the order's previous step here (a person acting on the
+ * order, hours after the automatic steps): the work's outermost span links to that step's
+ * trace rather than becoming its child, since a trace that spans weeks of waiting helps no one.
+ * The order id on both ends ties them together.
+ */
+function linkToPreviousStep(orderId: string, previous: string | null): void {
+  const earlier = trace.getSpanContext(contextFromTraceparent(previous ?? undefined));
+  const now = trace.getActiveSpan()?.spanContext();
+  if (!earlier || !now || earlier.traceId === now.traceId) return;
+  linkOutermostActiveSpan({
+    context: earlier,
+    attributes: { [ORDER_ID_ATTR]: orderId, 'atelier.link': 'order.previous_step' },
+  });
 }
 
 /**
@@ -68,9 +134,18 @@ export async function recordFollowed(
   const status = EVENTS[event.type as EventType].status;
   const actor = (event.payload as { actor: string }).actor;
   await q.query(
-    `INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, status) DO NOTHING`,
-    [event.orderId, status, current, actor, event.source, event.occurredAt, event.id],
+    `INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, message_id, traceparent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id, status) DO NOTHING`,
+    [
+      event.orderId,
+      status,
+      current,
+      actor,
+      event.source,
+      event.occurredAt,
+      event.id,
+      event.traceparent ?? null,
+    ],
   );
   return current === null || isForward(current, status);
 }

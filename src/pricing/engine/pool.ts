@@ -83,6 +83,15 @@ export class PricingPool {
     throw new PricingWorkFailedError(what, this.o.attempts, last);
   }
 
+  /** Figures for the worker-pool gauges. */
+  stats(): { threads: number; queued: number; utilization: number } {
+    return {
+      threads: this.piscina.threads.length,
+      queued: this.piscina.queueSize,
+      utilization: this.piscina.utilization,
+    };
+  }
+
   async close(): Promise<void> {
     await this.piscina.destroy();
   }

@@ -1,0 +1,20 @@
+/**
+ * Loaded before anything else by the `atelier` command (bin/atelier.js), so tracing is in place
+ * before the database, broker and Redis clients load. Only the commands that run services trace;
+ * OTEL_SDK_DISABLED=true (the OpenTelemetry standard switch) turns it off, for example to
+ * measure its cost. The full configuration is checked later, with the rest, by loadConfig.
+ */
+import { startTracing } from './tracing.js';
+
+function serviceNameFor(argv: readonly string[]): string | undefined {
+  const [command, service] = argv;
+  if (command === 'up') return 'atelier';
+  if (command === 'serve' && service) return `atelier-${service}`;
+  return undefined;
+}
+
+const name = serviceNameFor(process.argv.slice(2));
+if (name && process.env.OTEL_SDK_DISABLED !== 'true') {
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  startTracing({ serviceName: process.env.OTEL_SERVICE_NAME || name, ...(endpoint ? { endpoint } : {}) });
+}

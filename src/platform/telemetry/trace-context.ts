@@ -1,0 +1,27 @@
+import { context, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/**
+ * Trace context as Atelier stores it (a W3C traceparent in outbox rows and envelopes). Only the
+ * OpenTelemetry API: with tracing off every call here is a cheap no-op.
+ */
+export const tracer: Tracer = trace.getTracer('atelier');
+
+const propagator = new W3CTraceContextPropagator();
+
+/** The W3C traceparent of the active span, for the outbox row written in it. */
+export function currentTraceparent(ctx: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, { set: (c, k, v) => (c[k] = v) });
+  return carrier.traceparent;
+}
+
+/** The context a stored traceparent stands for (the root context when there is none). */
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  if (!traceparent) return ROOT_CONTEXT;
+  return propagator.extract(
+    ROOT_CONTEXT,
+    { traceparent },
+    { get: (c, k) => c[k], keys: (c) => Object.keys(c) },
+  );
+}
