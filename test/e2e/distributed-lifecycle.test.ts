@@ -4,41 +4,19 @@
  * service its own PostgreSQL database, RabbitMQ between them, driven by `atelier simulate`.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
-import { issuePartnerKey, startCluster } from '../../src/cli/cluster.js';
-import { SERVICE_NAMES } from '../../src/cli/services.js';
+import { issuePartnerKey } from '../../src/cli/cluster.js';
 import { runSimulation } from '../../src/cli/simulate/run.js';
-import { deleteNamespace } from '../support/messaging.js';
-import { AMQP_URL, PG_ADMIN_URL, requireServer } from '../support/servers.js';
+import { startTestCluster } from '../support/cluster.js';
 
 const TIERS = [100, 400, 1600];
 
 test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and duplicate nothing', async () => {
-  await requireServer('PostgreSQL', PG_ADMIN_URL);
-  await requireServer('RabbitMQ', AMQP_URL);
-  const suffix = randomBytes(3).toString('hex');
-  const prefix = `atelier_t_dist_${suffix}`;
-  const namespace = `atelier-test-${suffix}`;
-  const storageDir = mkdtempSync(join(tmpdir(), 'atelier-cluster-'));
-  const cluster = await startCluster({
-    pgUrl: PG_ADMIN_URL,
-    amqpUrl: AMQP_URL,
-    dbPrefix: prefix,
+  const cluster = await startTestCluster({
+    label: 'dist',
     instances: { shop: 2, mes: 2, pricing: 2 },
-    basePort: 4700 + Math.floor(Math.random() * 200),
-    storageDir,
-    output: 'ignore',
-    env: {
-      MESSAGING_NAMESPACE: namespace,
-      MESSAGING_RETRY_DELAYS_MS: TIERS.join(','),
-      CRM_AUTO_APPROVE_LIMIT_MINOR: '20000',
-      RELAY_POLL_MS: '200',
-    },
+    retryTiersMs: TIERS,
+    env: { CRM_AUTO_APPROVE_LIMIT_MINOR: '20000' },
   });
   try {
     const apiKey = await issuePartnerKey(cluster, 'Distributed test partner');
@@ -79,13 +57,6 @@ test('distributed mode: separate processes on PostgreSQL and RabbitMQ lose and d
     // Every order priced exactly once across the two pricing processes.
     assert.equal(await handledBy('pricing'), 300);
   } finally {
-    await cluster.stop();
-    await deleteNamespace(namespace, SERVICE_NAMES, TIERS);
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    for (const s of SERVICE_NAMES)
-      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
-    await admin.end();
-    rmSync(storageDir, { recursive: true, force: true });
+    await cluster.destroy();
   }
 });
