@@ -16,5 +16,12 @@ function serviceNameFor(argv: readonly string[]): string | undefined {
 const name = serviceNameFor(process.argv.slice(2));
 if (name && process.env.OTEL_SDK_DISABLED !== 'true') {
   const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  startTracing({ serviceName: process.env.OTEL_SERVICE_NAME || name, ...(endpoint ? { endpoint } : {}) });
+  const protocol = process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  startTracing({
+    serviceName: process.env.OTEL_SERVICE_NAME || name,
+    ...(endpoint ? { endpoint } : {}),
+    ...(protocol ? { protocol } : {}),
+    ...(process.env.OTEL_TRACES_SAMPLER ? { sampler: process.env.OTEL_TRACES_SAMPLER } : {}),
+    ...(process.env.OTEL_TRACES_SAMPLER_ARG ? { samplerArg: process.env.OTEL_TRACES_SAMPLER_ARG } : {}),
+  });
 }

@@ -1,4 +1,5 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -7,8 +8,13 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BatchSpanProcessor,
   NodeTracerProvider,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
@@ -23,6 +29,11 @@ export interface TracingOptions {
   serviceName: string;
   /** OTLP/HTTP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); no export when unset. */
   endpoint?: string;
+  /** OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (default) or http/json. */
+  protocol?: string;
+  /** OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (default: every trace). */
+  sampler?: string;
+  samplerArg?: string;
   /** Extra exporter (tests). */
   exporter?: SpanExporter;
 }
@@ -47,28 +58,44 @@ export function startTracing(opts: TracingOptions): Tracing {
   const exporters: SpanProcessor[] = [];
   if (opts.endpoint) {
     const url = `${opts.endpoint.replace(/\/$/, '')}/v1/traces`;
-    exporters.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+    // Protobuf unless JSON is asked for (OTEL_EXPORTER_OTLP_PROTOCOL=http/json): encoding is
+    // part of every span's cost, and protobuf is the cheaper and the collectors' default.
+    const exporter =
+      opts.protocol === 'http/json'
+        ? new OTLPJsonTraceExporter({ url })
+        : new OTLPProtoTraceExporter({ url });
+    exporters.push(new BatchSpanProcessor(exporter, { maxQueueSize: 8192, maxExportBatchSize: 1024 }));
   }
   if (opts.exporter) exporters.push(new BatchSpanProcessor(opts.exporter, { scheduledDelayMillis: 200 }));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
+    sampler: samplerFor(opts.sampler, opts.samplerArg),
+    // Statements and URLs beyond this are cut: the start says which query it was, and every
+    // span is encoded and sent, so long SQL texts were most of the export's bytes.
+    spanLimits: { attributeValueLengthLimit: 512 },
     spanProcessors: [new OrderIdSpanProcessor(exporters)],
   });
   provider.register();
   fastifyInstrumentation = new FastifyOtel.FastifyOtelInstrumentation({
-    // One span per request and one for its handler; a span per lifecycle hook would cost more
-    // than the request itself at hundreds of orders a second.
+    // One span per request (the trace's entry point: it reads the incoming traceparent), and
+    // none per handler or lifecycle hook: those would cost more than the request itself at
+    // hundreds of orders a second.
     instrumentHooks: false,
+    instrumentHandler: false,
+    // "POST /api/shop/orders/:id/submit" rather than "request": what a tracing UI lists.
+    requestHook: (span, request) =>
+      span.updateName(`${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`),
     ignorePaths: (r) => isPlumbing(r.url),
   });
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => isPlumbing(req.url ?? ''),
-      }),
+      // Incoming requests get their span from Fastify's instrumentation (with the route); a
+      // second, raw HTTP server span per request would double the cost and say less.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       // Background work (relay polls, roll-ups, sweeps) would otherwise make a trace per query.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Queries, not pool checkouts: a connect span per transaction says little and costs a span.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       // The broker's own spans carry the order too: it travels in every message's headers.
       new AmqplibInstrumentation({
@@ -98,6 +125,32 @@ export async function flushTracing(): Promise<void> {
 function tagFromHeaders(span: Span, headers: Record<string, unknown> | undefined): void {
   const id = headers?.['x-order-id'];
   if (typeof id === 'string') span.setAttribute(ORDER_ID_ATTR, id);
+}
+
+/**
+ * The standard OTEL_TRACES_SAMPLER values. A trace not sampled still has its ids (they reach
+ * logs, the outbox and the journey) but records and exports no spans.
+ */
+function samplerFor(name: string | undefined, arg: string | undefined): Sampler {
+  const ratio = Math.min(1, Math.max(0, Number(arg ?? '1')));
+  switch (name ?? 'parentbased_always_on') {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    default:
+      throw new Error(
+        `OTEL_TRACES_SAMPLER=${name} is not supported: use always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio`,
+      );
+  }
 }
 
 /** Scrapes, health checks and live streams: not work worth a trace. */
