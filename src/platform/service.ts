@@ -9,6 +9,7 @@ import type { Db } from './db/types.js';
 import { migrate } from './db/migrate.js';
 import { InboxConsumer, type AnyHandler } from './messaging/consumer.js';
 import { OutboxRelay } from './messaging/relay.js';
+import { noFaults } from './messaging/faults.js';
 import type { Transport } from './messaging/transport.js';
 import type { FileStorage } from './storage/file-storage.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
@@ -95,7 +96,9 @@ export async function startService(
   setStatusLogger(def.name, ctx.logger);
   if (opts.seed) await parts.seed?.();
 
+  const faults = noFaults();
   const consumer = new InboxConsumer({
+    faults,
     db: ctx.db,
     transport: ctx.transport,
     logger: ctx.logger,
@@ -137,6 +140,7 @@ export async function startService(
         config: ctx.config,
         relay,
         consumer,
+        faults,
       });
       scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
     },

@@ -6,7 +6,12 @@ import type { InboxConsumer } from '../messaging/consumer.js';
 import { listDeadLetters, replayDeadLetter } from '../messaging/dead-letters.js';
 import type { OutboxRelay } from '../messaging/relay.js';
 import type { Transport } from '../messaging/transport.js';
+import { knownOrders } from '../orders/reconciliation.js';
 import { requireToken } from './auth.js';
+import { EVENT_TYPES } from '../../contracts/events.js';
+import type { Faults } from '../messaging/faults.js';
+import { envelopeOf, type OutboxRow } from '../messaging/outbox.js';
+import { OutboxRowNotFoundError } from './errors.js';
 
 /** Routes every service has: health, the outbox backlog and its dead letters. */
 export function registerOpsRoutes(
@@ -19,6 +24,7 @@ export function registerOpsRoutes(
     config: Config;
     relay: OutboxRelay;
     consumer: InboxConsumer;
+    faults: Faults;
   },
 ): void {
   app.get(
@@ -52,6 +58,121 @@ export function registerOpsRoutes(
   );
 
   app.get(
+    '/reconciliation/orders',
+    {
+      schema: {
+        tags: ['operations'],
+        summary:
+          'The orders this service handled a message for, or moved itself, since a point in time, with the event patterns it consumes (administrator token; the tracker compares them)',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({
+          since: Type.String({ format: 'date-time' }),
+          after: Type.Optional(Type.String({ format: 'uuid' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+          orderId: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 })),
+        }),
+      },
+    },
+    async (req) => {
+      requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
+      const q = req.query as { since: string; after?: string; limit?: number; orderId?: string[] };
+      const limit = q.limit ?? 2000;
+      const orders = await knownOrders(d.db, d.consumer.name, {
+        since: new Date(q.since),
+        limit,
+        ...(q.after ? { after: q.after } : {}),
+        ...(q.orderId ? { orderIds: q.orderId } : {}),
+      });
+      return {
+        service: d.consumer.name,
+        consumes: d.consumer.patterns,
+        orders,
+        next: orders.length === limit ? orders.at(-1)?.orderId : undefined,
+      };
+    },
+  );
+
+  app.get(
+    '/faults',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: "This process's fault injection switches (administrator token)",
+        security: [{ bearer: [] }],
+      },
+    },
+    async (req) => {
+      requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
+      return { ...d.faults, relayPaused: d.relay.paused };
+    },
+  );
+
+  const EventTypeOrNull = Type.Union([Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))), Type.Null()]);
+  app.put(
+    '/faults',
+    {
+      schema: {
+        tags: ['operations'],
+        summary:
+          "Flip this process's fault injection switches: fail or drop one event type in its consumer, pause its outbox relay (administrator token; for tests and drills)",
+        security: [{ bearer: [] }],
+        body: Type.Object(
+          {
+            failEventType: Type.Optional(EventTypeOrNull),
+            dropEventType: Type.Optional(EventTypeOrNull),
+            relayPaused: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
+      const b = req.body as {
+        failEventType?: string | null;
+        dropEventType?: string | null;
+        relayPaused?: boolean;
+      };
+      if (b.failEventType !== undefined) d.faults.failEventType = b.failEventType;
+      if (b.dropEventType !== undefined) d.faults.dropEventType = b.dropEventType;
+      if (b.relayPaused !== undefined) d.relay.setPaused(b.relayPaused);
+      req.log.warn({ faults: d.faults, relayPaused: d.relay.paused }, 'fault injection switches changed');
+      return { ...d.faults, relayPaused: d.relay.paused };
+    },
+  );
+
+  app.post(
+    '/outbox/:id/redeliver',
+    {
+      schema: {
+        tags: ['operations'],
+        summary:
+          'Deliver an event this service published once more, to one consumer that lost it (administrator token); a consumer that had it ignores the repeat',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          { consumer: Type.String({ minLength: 1, maxLength: 100 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
+      const { id } = req.params as { id: string };
+      const { consumer } = req.body as { consumer: string };
+      const row = (
+        await d.db.query<OutboxRow>(
+          'SELECT seq, id, aggregateid, type, payload, headers FROM outbox WHERE id = $1',
+          [id],
+        )
+      ).rows[0];
+      if (!row) throw new OutboxRowNotFoundError(id);
+      await d.transport.sendToConsumer(consumer, envelopeOf(row));
+      return reply.status(202).send({ redelivered: id, to: consumer });
+    },
+  );
+
+  app.get(
     '/dead-letters',
     {
       schema: {
@@ -60,13 +181,18 @@ export function registerOpsRoutes(
         security: [{ bearer: [] }],
         querystring: Type.Object({
           includeReplayed: Type.Optional(Type.Boolean()),
+          unhandled: Type.Optional(
+            Type.Boolean({
+              description: 'Every dead letter whose message is not handled yet, replayed or not',
+            }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
         }),
       },
     },
     async (req) => {
       requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
-      const q = req.query as { includeReplayed?: boolean; limit?: number };
+      const q = req.query as { includeReplayed?: boolean; unhandled?: boolean; limit?: number };
       return { items: await listDeadLetters(d.db, q) };
     },
   );

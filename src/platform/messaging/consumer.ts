@@ -4,6 +4,7 @@ import type { EventType } from '../../contracts/events.js';
 import type { Db, Queryable } from '../db/types.js';
 import { checkEnvelope } from './envelope.js';
 import { recordDeadLetter } from './dead-letters.js';
+import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
 import { context, type Context, type Span } from '@opentelemetry/api';
 import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
@@ -41,9 +42,11 @@ export interface ConsumerOptions {
   prefetch?: number;
   /** Only events of this channel are delivered (default: every channel). */
   channel?: 'b2c' | 'b2b';
+  /** Fault injection switches, read on every message (default: none). */
+  faults?: Faults;
 }
 
-export type Outcome = 'handled' | 'duplicate' | 'retry' | 'dead-lettered' | 'ignored';
+export type Outcome = 'handled' | 'duplicate' | 'retry' | 'dead-lettered' | 'ignored' | 'dropped';
 
 interface Pending {
   d: Delivery;
@@ -76,9 +79,15 @@ export class InboxConsumer {
     retry: 0,
     'dead-lettered': 0,
     ignored: 0,
+    dropped: 0,
   };
 
   constructor(private readonly o: ConsumerOptions) {}
+
+  /** The consumer's name: its queue, its inbox rows, its service. */
+  get name(): string {
+    return this.o.consumer;
+  }
 
   /** One binding per handled type, narrowed to the consumer's channel when it has one. */
   get patterns(): string[] {
@@ -127,6 +136,15 @@ export class InboxConsumer {
       await d.ack();
       this.count(env.type, 'ignored', d);
       return 'ignored';
+    }
+    if (this.o.faults?.dropEventType === env.type) {
+      await d.ack();
+      logger.warn(
+        { consumer, messageId: env.id, type: env.type, orderId: env.orderId },
+        'fault injection: message dropped',
+      );
+      this.count(env.type, 'dropped', d);
+      return 'dropped';
     }
     const { span, ctx } = startProcessSpan(env, consumer, d.attempt);
     return new Promise<Outcome>((resolve) => {
@@ -254,6 +272,8 @@ export class InboxConsumer {
 
   /** The handler runs in its message's context: its queries and outbox rows join that trace. */
   private async handle(q: Queryable, { env, handler, prepared, ctx }: Pending): Promise<void> {
+    if (this.o.faults?.failEventType === env.type)
+      throw new InjectedFaultError(`fault injection: ${this.o.consumer} fails every ${env.type}`);
     if (typeof handler === 'function') await context.with(ctx, () => handler(env, q));
     else await context.with(ctx, () => handler.handle(env, q, prepared));
   }

@@ -27,6 +27,8 @@ export interface DeadLetter {
   attempts: number;
   createdAt: string;
   replayedAt: string | null;
+  /** The message was handled after all (a replay that succeeded): its inbox row exists. */
+  handled: boolean;
   envelope: unknown;
 }
 
@@ -58,11 +60,25 @@ export async function recordDeadLetter(
   );
 }
 
-export async function listDeadLetters(db: Db, opts: { includeReplayed?: boolean; limit?: number } = {}) {
+/**
+ * Dead letters, newest first: open ones by default; with `includeReplayed` also the replayed;
+ * with `unhandled` every one whose message has not been handled yet, replayed or not (the
+ * tracker keeps an incident open until then).
+ */
+export async function listDeadLetters(
+  db: Db,
+  opts: { includeReplayed?: boolean; unhandled?: boolean; limit?: number } = {},
+) {
+  const handled = `EXISTS (SELECT 1 FROM inbox i WHERE i.consumer = d.consumer AND i.message_id = d.message_id)`;
+  const where = opts.unhandled
+    ? `WHERE NOT ${handled}`
+    : opts.includeReplayed
+      ? ''
+      : 'WHERE d.replayed_at IS NULL';
   const rows = (
     await db.query<Record<string, unknown>>(
-      `SELECT * FROM dead_letters ${opts.includeReplayed ? '' : 'WHERE replayed_at IS NULL'}
-       ORDER BY created_at DESC LIMIT $1`,
+      `SELECT d.*, ${handled} AS handled FROM dead_letters d ${where}
+       ORDER BY d.created_at DESC LIMIT $1`,
       [opts.limit ?? 100],
     )
   ).rows;
@@ -76,6 +92,7 @@ export async function listDeadLetters(db: Db, opts: { includeReplayed?: boolean;
     attempts: r.attempts as number,
     createdAt: r.created_at as string,
     replayedAt: r.replayed_at as string | null,
+    handled: r.handled as boolean,
     envelope: r.envelope,
   }));
 }

@@ -1,4 +1,5 @@
 import { currentTraceparent } from '../telemetry/trace-context.js';
+import type { Envelope } from '../../contracts/envelope.js';
 import type { Queryable } from '../db/types.js';
 import { checkPayload, newMessageId, type NewEvent } from './envelope.js';
 
@@ -46,4 +47,27 @@ export async function appendToOutbox(q: Queryable, source: string, event: NewEve
   await q.query(ins.sql, ins.params);
   q.tag?.(OUTBOX_TAG);
   return ins.id;
+}
+
+/** An outbox row as the relay reads it. */
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  aggregateid: string;
+  type: string;
+  payload: unknown;
+  headers: OutboxHeaders;
+}
+
+/** The envelope an outbox row is published as. */
+export function envelopeOf(r: OutboxRow): Envelope {
+  return {
+    id: r.id,
+    type: r.type,
+    occurredAt: r.headers.occurredAt,
+    orderId: r.aggregateid,
+    source: r.headers.source,
+    ...(r.headers.traceparent ? { traceparent: r.headers.traceparent } : {}),
+    payload: r.payload,
+  };
 }

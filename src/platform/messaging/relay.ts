@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
-import { OUTBOX_TAG, type OutboxHeaders } from './outbox.js';
+import { envelopeOf, OUTBOX_TAG, type OutboxRow } from './outbox.js';
 import type { Transport } from './transport.js';
 import { outboxPublished, outboxPublishLag } from '../telemetry/metrics.js';
 import { startPublishSpans } from '../telemetry/messaging-spans.js';
@@ -27,15 +27,6 @@ export interface RelayOptions {
 const VACUUM_EVERY_ROWS = 2000;
 const VACUUM_EVERY_MS = 15_000;
 
-interface OutboxRow {
-  seq: number;
-  id: string;
-  aggregateid: string;
-  type: string;
-  payload: unknown;
-  headers: OutboxHeaders;
-}
-
 /**
  * Publishes committed outbox rows. Each instance leases a batch with FOR UPDATE SKIP LOCKED, so
  * several relays share the work without taking the same rows; a relay that dies mid-batch loses
@@ -48,7 +39,7 @@ export class OutboxRelay {
   private dirty = false;
   private loopDone?: Promise<void>;
   private unlisten?: () => void;
-  private paused = false;
+  private isPaused = false;
   private sinceVacuum = 0;
   private lastVacuum = Date.now();
   published = 0;
@@ -64,9 +55,13 @@ export class OutboxRelay {
     this.loopDone = this.loop();
   }
 
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
   /** Fault injection and maintenance: stop publishing without stopping the service. */
   setPaused(paused: boolean): void {
-    this.paused = paused;
+    this.isPaused = paused;
     this.wake?.();
   }
 
@@ -77,7 +72,7 @@ export class OutboxRelay {
       let n = 0;
       try {
         this.dirty = false;
-        n = this.paused ? 0 : await this.relayOnce(batchSize);
+        n = this.isPaused ? 0 : await this.relayOnce(batchSize);
         backoff = 0;
         await this.maintain();
       } catch (err) {
@@ -90,7 +85,7 @@ export class OutboxRelay {
 
   /** Waits `ms`, or less when a commit wakes it; `soon` skips the wait for a commit already seen. */
   private sleep(ms: number, soon: boolean): Promise<void> {
-    if (soon && this.dirty && !this.paused) return Promise.resolve();
+    if (soon && this.dirty && !this.isPaused) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
@@ -118,15 +113,7 @@ export class OutboxRelay {
     ).rows;
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.seq - b.seq);
-    const stored: Envelope[] = rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      occurredAt: r.headers.occurredAt,
-      orderId: r.aggregateid,
-      source: r.headers.source,
-      ...(r.headers.traceparent ? { traceparent: r.headers.traceparent } : {}),
-      payload: r.payload,
-    }));
+    const stored: Envelope[] = rows.map(envelopeOf);
     const spans = startPublishSpans(stored, this.o.service);
     try {
       await this.o.transport.publish(spans.envelopes);
