@@ -75,10 +75,18 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const bin = join(packageRoot(), 'bin', 'atelier.js');
   const processes: Cluster['processes'] = [];
   const urls: Record<string, string[]> = {};
+  // Ports in service order, each instance the next one; every process learns where the first
+  // instance of each service answers (the shop and partner API ask pricing for quotes, the
+  // tracker reads every service).
+  const firstUrl: Record<string, string> = {};
+  {
+    let p = o.basePort;
+    for (const service of SERVICE_NAMES) {
+      firstUrl[`${service.toUpperCase().replace(/-/g, '_')}_URL`] = `http://127.0.0.1:${p}`;
+      p += o.instances[service] ?? 1;
+    }
+  }
   let port = o.basePort;
-  // Pricing comes first in SERVICE_NAMES, so its first instance is on the base port: the shop
-  // and the partner API read quotes there.
-  const pricingUrl = `http://127.0.0.1:${o.basePort}`;
   for (const service of SERVICE_NAMES) {
     for (let i = 0; i < (o.instances[service] ?? 1); i++) {
       const env: NodeJS.ProcessEnv = {
@@ -89,7 +97,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         DATABASE_URL: databaseUrl(o.pgUrl, `${o.dbPrefix}_${service.replace(/-/g, '_')}`),
         STORAGE: 'disk',
         STORAGE_DIR: o.storageDir,
-        PRICING_URL: pricingUrl,
+        ...firstUrl,
         LOG_LEVEL: o.logLevel ?? 'warn',
       };
       for (const s of SERVICE_NAMES) {

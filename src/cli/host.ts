@@ -74,11 +74,10 @@ export async function startHost(opts: {
     const instanceId = randomUUID().slice(0, 8);
     const serviceUrl = (name: ServiceName): string => {
       if (mode === 'embedded' || opts.defs.some((d) => d.name === name)) return selfUrl();
-      const url = name === 'pricing' ? config.PRICING_URL : undefined;
+      const variable = `${name.toUpperCase().replace(/-/g, '_')}_URL`;
+      const url = (config as unknown as Record<string, string | undefined>)[variable];
       if (!url)
-        throw new Error(
-          `The ${name} service's URL is not configured: set PRICING_URL to the pricing service's base URL.`,
-        );
+        throw new Error(`The ${name} service's URL is not configured: set ${variable} to its base URL.`);
       return url.replace(/\/$/, '');
     };
     // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):

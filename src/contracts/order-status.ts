@@ -28,7 +28,17 @@ export const LIFECYCLE: readonly OrderStatus[] = ORDER_STATUSES.slice(0, 10);
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
 
-export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes' | 'pricing';
+export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes' | 'pricing' | 'tracker';
+
+/** Where each service's API lives on its server: other services call them there. */
+export const SERVICE_PREFIXES = {
+  pricing: '/api/pricing',
+  shop: '/api/shop',
+  'partner-api': '/api/partner',
+  crm: '/api/crm',
+  mes: '/api/mes',
+  tracker: '/api/tracker',
+} as const satisfies Record<ServiceName, string>;
 
 interface Transition {
   readonly to: OrderStatus;

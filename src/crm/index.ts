@@ -1,3 +1,4 @@
+import { SERVICE_PREFIXES } from '../contracts/order-status.js';
 import type { ServiceDefinition } from '../platform/service.js';
 import type { ApprovalRules } from './domain/approval.js';
 import { crmHandlers } from './handlers.js';
@@ -8,7 +9,7 @@ export const crm: ServiceDefinition = {
   name: 'crm',
   title: 'Atelier CRM API',
   description: 'Sales view of every order; approval rules and seller decisions; closing on delivery.',
-  prefix: '/api/crm',
+  prefix: SERVICE_PREFIXES.crm,
   migrations: new URL('./migrations/', import.meta.url),
   async create(ctx) {
     const rules: ApprovalRules = {

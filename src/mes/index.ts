@@ -1,3 +1,4 @@
+import { SERVICE_PREFIXES } from '../contracts/order-status.js';
 import { createMailer } from '../platform/mail/mailer.js';
 import { EmailOutboxSender } from '../platform/mail/outbox-sender.js';
 import type { Queryable } from '../platform/db/types.js';
@@ -23,7 +24,7 @@ export const mes: ServiceDefinition = {
   title: 'Atelier MES API',
   description:
     'Production orders partitioned active/archive: the operator workspace with filters, counts and a live stream; the queue with atomic claims and fair auto-assignment; operators, skills and capacity; stage advances; the model for the operator.',
-  prefix: '/api/mes',
+  prefix: SERVICE_PREFIXES.mes,
   migrations: new URL('./migrations/', import.meta.url),
   async create(ctx) {
     const { db, config, logger } = ctx;

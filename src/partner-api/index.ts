@@ -1,3 +1,4 @@
+import { SERVICE_PREFIXES } from '../contracts/order-status.js';
 import { FOLLOWED_EVENTS, statusFollower } from '../platform/orders/follow.js';
 import type { ServiceDefinition } from '../platform/service.js';
 import { partnerRoutes } from './routes.js';
@@ -11,7 +12,7 @@ export const partnerApi: ServiceDefinition = {
   title: 'Atelier partner API',
   description:
     'Orders from partner sellers, authenticated by API key, with an Idempotency-Key on every create. Partner orders live in this service, not in the shop.',
-  prefix: '/api/partner',
+  prefix: SERVICE_PREFIXES['partner-api'],
   migrations: new URL('./migrations/', import.meta.url),
   async create(ctx) {
     const follow = statusFollower({ table: 'orders', channel: 'b2b' });

@@ -107,6 +107,38 @@ export const VARIABLES = {
     description:
       'Distributed mode: base URL of the pricing service, which the shop and the partner API ask for quotes (embedded mode uses its own server).',
   },
+  SHOP_URL: {
+    kind: 'url',
+    description:
+      'Distributed mode: base URL of a shop instance, where the tracker reads what the shop knows (embedded mode uses its own server).',
+  },
+  PARTNER_API_URL: {
+    kind: 'url',
+    description: 'Distributed mode: base URL of a partner API instance (for the tracker).',
+  },
+  CRM_URL: { kind: 'url', description: 'Distributed mode: base URL of a CRM instance (for the tracker).' },
+  MES_URL: { kind: 'url', description: 'Distributed mode: base URL of an MES instance (for the tracker).' },
+  TRACKER_SWEEP_MS: {
+    kind: 'int',
+    default: '1000',
+    min: 50,
+    description:
+      'How often the tracker looks for orders past a stage deadline (an incident opens within this of the deadline).',
+  },
+  TRACKER_RECONCILE_MS: {
+    kind: 'int',
+    default: '15000',
+    min: 100,
+    description:
+      'How often the tracker compares what every service knows (lost events) and reads their dead letters.',
+  },
+  TRACKER_LOST_GRACE_MS: {
+    kind: 'int',
+    default: '60000',
+    min: 0,
+    description:
+      'How long an event may take to reach every service that consumes it before the tracker calls it lost.',
+  },
   ADMIN_TOKEN: {
     kind: 'string',
     default: 'atelier-admin',
@@ -233,6 +265,31 @@ export const VARIABLES = {
     kind: 'url',
     description:
       'OTLP/HTTP endpoint (e.g. http://otel-collector:4318) that spans are sent to; unset: spans are made (their ids reach logs and the outbox) but not exported.',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    kind: 'enum',
+    values: ['http/protobuf', 'http/json'],
+    default: 'http/protobuf',
+    description: 'How spans are sent to OTEL_EXPORTER_OTLP_ENDPOINT.',
+  },
+  OTEL_TRACES_SAMPLER: {
+    kind: 'enum',
+    values: [
+      'parentbased_always_on',
+      'parentbased_traceidratio',
+      'parentbased_always_off',
+      'always_on',
+      'always_off',
+      'traceidratio',
+    ],
+    default: 'parentbased_always_on',
+    description:
+      'Which traces record spans (a trace not sampled keeps its ids in logs and journeys, but exports nothing).',
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    kind: 'string',
+    default: '1',
+    description: 'The ratio for the traceidratio samplers, 0..1 (e.g. 0.1: one trace in ten).',
   },
   OTEL_SERVICE_NAME: {
     kind: 'string',

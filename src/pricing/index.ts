@@ -1,3 +1,4 @@
+import { SERVICE_PREFIXES } from '../contracts/order-status.js';
 import type { ServiceDefinition } from '../platform/service.js';
 import { PricingEngine } from './engine/engine.js';
 import { PricingPool } from './engine/pool.js';
@@ -8,7 +9,7 @@ import { pricingRoutes } from './routes/index.js';
 import { addScrapeSource } from '../platform/telemetry/scrape.js';
 import { workerPoolQueued, workerPoolThreads, workerPoolUtilization } from '../platform/telemetry/metrics.js';
 
-const PREFIX = '/api/pricing';
+const PREFIX = SERVICE_PREFIXES.pricing;
 
 /**
  * Pricing: measures 3D models on a worker-thread pool, prices them with the versioned price

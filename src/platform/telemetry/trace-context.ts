@@ -25,3 +25,9 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
     { get: (c, k) => c[k], keys: (c) => Object.keys(c) },
   );
 }
+
+/** The trace id in a W3C traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
+export function traceIdOf(traceparent: string | undefined): string | null {
+  const id = traceparent?.split('-')[1];
+  return id && /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : null;
+}

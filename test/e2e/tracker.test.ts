@@ -1,0 +1,218 @@
+/**
+ * The tracker on the embedded platform: the journey of an order, a deadline that opens an
+ * incident within 5 s and closes it only when the order moves on, a message that ran out of
+ * retries (fault injection) becoming an incident that closes once the retried message is
+ * handled, and a message dropped on purpose found by reconciliation and recovered.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { client, type Client } from '../api/http.js';
+import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
+import { scrape, sumOf } from '../support/prometheus.js';
+
+const ADMIN = { authorization: 'Bearer atelier-admin' };
+const CUSTOMER = { name: 'Tom Tracker', email: 'tom@example.com' };
+
+interface Incident {
+  id: string;
+  kind: string;
+  orderId: string | null;
+  status: string | null;
+  service: string | null;
+  eventType: string | null;
+  audience: string;
+  summary: string;
+  dueAt: string | null;
+  openedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
+async function catalogOrder(api: Client): Promise<string> {
+  const made = await api<{ id: string }>('POST', '/api/shop/orders', {
+    json: { kind: 'catalog', catalogSku: 'RING-TORUS-585', customer: CUSTOMER },
+  });
+  assert.equal(made.status, 201);
+  assert.equal((await api('POST', `/api/shop/orders/${made.body.id}/submit`, { json: {} })).status, 200);
+  return made.body.id;
+}
+
+async function incidentsOf(api: Client, orderId: string, state = 'all'): Promise<Incident[]> {
+  const r = await api<{ items: Incident[] }>(
+    'GET',
+    `/api/tracker/incidents?state=${state}&orderId=${orderId}`,
+  );
+  assert.equal(r.status, 200);
+  return r.body.items;
+}
+
+async function setFaults(api: Client, service: string, faults: Record<string, unknown>): Promise<void> {
+  const r = await api('PUT', `/api/${service}/faults`, { json: faults, headers: ADMIN });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+test('the tracker follows journeys, opens incidents on time and closes them only when fixed', async (t) => {
+  const platform: EmbeddedPlatform = await startEmbedded({
+    // Catalog orders wait for a seller, so an order can be late at PRICE_CALCULATED.
+    CRM_AUTO_APPROVE_CATALOG: 'false',
+    CRM_AUTO_APPROVE_LIMIT_MINOR: '0',
+    TRACKER_SWEEP_MS: '250',
+    TRACKER_RECONCILE_MS: '500',
+    TRACKER_LOST_GRACE_MS: '1500',
+  });
+  const api = client(platform.url);
+  try {
+    await t.test(
+      'an order past its stage deadline has an incident within 5 s; it closes when the order moves on',
+      async () => {
+        const set = await api('PUT', '/api/tracker/deadlines', {
+          json: { status: 'PRICE_CALCULATED', seconds: 2 },
+          headers: ADMIN,
+        });
+        assert.equal(set.status, 200, JSON.stringify(set.body));
+        const before = sumOf((await scrape(platform.url)).samples, 'atelier_sla_breaches_total', {
+          stage: 'PRICE_CALCULATED',
+        });
+        const orderId = await catalogOrder(api);
+        const late = await eventually(
+          async () => (await incidentsOf(api, orderId, 'open')).find((i) => i.kind === 'late'),
+          15_000,
+          'a late incident',
+        );
+        assert.equal(late.status, 'PRICE_CALCULATED');
+        assert.equal(late.audience, 'seller', 'sellers approve priced orders');
+        const afterDeadline = Date.parse(late.openedAt) - Date.parse(late.dueAt ?? '');
+        assert.ok(
+          afterDeadline >= 0 && afterDeadline < 5000,
+          `opened ${afterDeadline} ms after the deadline`,
+        );
+        const lateList = await api<{ items: { orderId: string }[] }>('GET', '/api/tracker/late');
+        assert.ok(lateList.body.items.some((o) => o.orderId === orderId));
+        assert.equal(
+          sumOf((await scrape(platform.url)).samples, 'atelier_sla_breaches_total', {
+            stage: 'PRICE_CALCULATED',
+          }) - before,
+          1,
+        );
+
+        // Still open a while later: time alone resolves nothing.
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.equal((await incidentsOf(api, orderId, 'open')).length, 1);
+
+        const approved = await api('POST', `/api/crm/orders/${orderId}/approve`, {
+          json: { seller: 'Sam Seller' },
+        });
+        assert.equal(approved.status, 200, JSON.stringify(approved.body));
+        const closed = await eventually(
+          async () => (await incidentsOf(api, orderId)).find((i) => i.id === late.id && i.resolvedAt),
+          10_000,
+          'the incident resolved',
+        );
+        assert.match(closed.resolution ?? '', /MANUFACTURING_APPROVED/);
+
+        const journey = await api<{
+          status: string;
+          steps: { status: string; service: string; actor: string; tookMs: number | null }[];
+          incidents: Incident[];
+        }>('GET', `/api/tracker/orders/${orderId}/journey`);
+        assert.equal(journey.status, 200);
+        assert.equal(journey.body.status, 'MANUFACTURING_APPROVED');
+        assert.deepEqual(
+          journey.body.steps.map((s) => `${s.status}@${s.service}`),
+          ['INITIATED@shop', 'SUBMITTED@shop', 'PRICE_CALCULATED@pricing', 'MANUFACTURING_APPROVED@crm'],
+        );
+        assert.equal(journey.body.steps[0]?.tookMs, null);
+        assert.ok((journey.body.steps[3]?.tookMs ?? 0) >= 2000, 'the approval came after the deadline');
+        assert.match(journey.body.steps[3]?.actor ?? '', /Sam Seller/);
+        assert.equal(journey.body.incidents.length, 1);
+        await api('PUT', '/api/tracker/deadlines', {
+          json: { status: 'PRICE_CALCULATED', workingDays: 1 },
+          headers: ADMIN,
+        });
+      },
+    );
+
+    await t.test(
+      'a message that ran out of retries is an incident until the retried message is handled',
+      async () => {
+        await setFaults(api, 'mes', { failEventType: 'order.price_calculated.v1' });
+        const orderId = await catalogOrder(api);
+        const dead = await eventually(
+          async () => (await incidentsOf(api, orderId, 'open')).find((i) => i.kind === 'dead_letter'),
+          20_000,
+          'a dead-letter incident',
+        );
+        assert.equal(dead.service, 'mes');
+        assert.equal(dead.eventType, 'order.price_calculated.v1');
+        assert.match(dead.summary, /fault injection/);
+        // Reconciliation does not also call it lost: it has its own incident.
+        assert.ok(!(await incidentsOf(api, orderId)).some((i) => i.kind === 'lost'));
+
+        // A retry while the fault is still on fails again: the incident stays open.
+        await setFaults(api, 'mes', { failEventType: null });
+        const retried = await api<{ retried: string[] }>('POST', `/api/tracker/incidents/${dead.id}/retry`, {
+          headers: ADMIN,
+        });
+        assert.equal(retried.status, 202, JSON.stringify(retried.body));
+        const fixed = await eventually(
+          async () => (await incidentsOf(api, orderId)).find((i) => i.id === dead.id && i.resolvedAt),
+          15_000,
+          'the dead-letter incident resolved',
+        );
+        assert.match(fixed.resolution ?? '', /handled the message/);
+
+        const notRetryable = await api('POST', `/api/tracker/incidents/${dead.id}/retry`, { headers: ADMIN });
+        assert.equal(notRetryable.status, 409);
+        assert.match(String((notRetryable.body as { message: string }).message), /already resolved/);
+      },
+    );
+
+    await t.test(
+      'a message removed on purpose is found by reconciliation as lost, and recovered',
+      async () => {
+        await setFaults(api, 'mes', { dropEventType: 'order.price_calculated.v1' });
+        const orderId = await catalogOrder(api);
+        const lost = await eventually(
+          async () => (await incidentsOf(api, orderId, 'open')).find((i) => i.kind === 'lost'),
+          20_000,
+          'a lost incident',
+        );
+        assert.equal(lost.service, 'mes');
+        assert.equal(lost.eventType, 'order.price_calculated.v1');
+        assert.match(lost.summary, /mes never received order\.price_calculated\.v1/);
+        await setFaults(api, 'mes', { dropEventType: null });
+        const retried = await api('POST', `/api/tracker/incidents/${lost.id}/retry`, { headers: ADMIN });
+        assert.equal(retried.status, 202, JSON.stringify(retried.body));
+        const fixed = await eventually(
+          async () => (await incidentsOf(api, orderId)).find((i) => i.id === lost.id && i.resolvedAt),
+          15_000,
+          'the lost incident resolved',
+        );
+        assert.match(fixed.resolution ?? '', /handled the event/);
+      },
+    );
+
+    await t.test('bad input to the tracker is a 4xx that says what to do', async () => {
+      const noToken = await api('PUT', '/api/tracker/deadlines', {
+        json: { status: 'SUBMITTED', seconds: 60 },
+      });
+      assert.equal(noToken.status, 401);
+      const terminal = await api('PUT', '/api/tracker/deadlines', {
+        json: { status: 'CLOSED', seconds: 60 },
+        headers: ADMIN,
+      });
+      assert.equal(terminal.status, 400);
+      assert.equal((terminal.body as { code: string }).code, 'DEADLINE_STATUS_INVALID');
+      const unknown = await api('GET', '/api/tracker/orders/01234567-89ab-7def-8123-456789abcdef/journey');
+      assert.equal(unknown.status, 404);
+      assert.equal((unknown.body as { code: string }).code, 'JOURNEY_NOT_FOUND');
+      const badFault = await api('PUT', '/api/mes/faults', {
+        json: { failEventType: 'order.exploded.v1' },
+        headers: ADMIN,
+      });
+      assert.equal(badFault.status, 400);
+    });
+  } finally {
+    await platform.destroy();
+  }
+});
