@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import './ensure-chromium.mjs';
+import './ensure-debian-tools.mjs';
 
 function collect(dir) {
   if (!existsSync(dir)) return [];
