@@ -1,6 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startHost, type Host } from '../../src/cli/host.js';
 import { SERVICES } from '../../src/cli/services.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -20,7 +31,66 @@ export async function startEmbedded(
   env: Record<string, string> = {},
   dataDir?: string,
 ): Promise<EmbeddedPlatform> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'atelier-test-'));
+  const dir = dataDir ?? (await freshDataDir());
+  return startIn(dir, env, dataDir !== undefined);
+}
+
+/**
+ * A new data folder with every embedded database already created and migrated, copied from a
+ * template made once per set of migrations. PGlite takes 3-4 s to create a database (its initdb
+ * runs in WASM on one thread) and the platform has seven: copying them takes a fraction of a
+ * second, which saves minutes across the suite. The template is made by starting the platform
+ * in an empty folder, so creating and migrating from nothing is still what it holds; a test
+ * that must start from nothing passes its own folder.
+ */
+async function freshDataDir(): Promise<string> {
+  const template = await templateDir();
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+let template: Promise<string> | undefined;
+function templateDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = join(tmpdir(), `atelier-embedded-template-${migrationsHash()}`);
+    if (existsSync(dir)) return dir;
+    const building = mkdtempSync(join(tmpdir(), 'atelier-template-building-'));
+    const platform = await startIn(building, {}, true);
+    await platform.stop();
+    try {
+      renameSync(building, dir); // atomic: another run never sees half a template
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another run made it first
+    }
+    return dir;
+  })();
+  return template;
+}
+
+/** Every SQL migration the platform ships (and PGlite's version): a change makes a new template. */
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  const root = fileURLToPath(new URL('../../src/', import.meta.url));
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.sql')) hash.update(p).update(readFileSync(p));
+    }
+  };
+  walk(root);
+  hash.update(
+    readFileSync(new URL('../../../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  );
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function startIn(
+  dir: string,
+  env: Record<string, string>,
+  keepDir: boolean,
+): Promise<EmbeddedPlatform> {
   const fullEnv = {
     ...process.env,
     AMQP_URL: '',
@@ -47,7 +117,7 @@ export async function startEmbedded(
     dataDir: dir,
     async destroy() {
       await host.stop();
-      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
