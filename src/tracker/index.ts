@@ -9,6 +9,9 @@ import { recordJourneyEvent } from './journey.js';
 import { incidentsOpen, lateOrders, ordersInStatus } from './metrics.js';
 import { reconcile } from './reconcile.js';
 import { trackerRoutes } from './routes.js';
+import { notificationRoutes } from './notification-routes.js';
+import { createMailer } from '../platform/mail/mailer.js';
+import { EmailOutboxSender } from '../platform/mail/outbox-sender.js';
 import { ServiceClient } from './service-client.js';
 
 /**
@@ -40,6 +43,10 @@ export const tracker: ServiceDefinition = {
       logger,
       'reconciliation',
     );
+    // Notifications are e-mailed to subscribers when SMTP is configured: sent after commit.
+    const mailer = createMailer(config);
+    const emailSender = mailer && new EmailOutboxSender({ db, mailer, logger });
+    emailSender?.start();
     const removeScrape = config.METRICS
       ? addScrapeSource(async () => {
           const open = await db.query<{ kind: string; n: number }>(
@@ -60,12 +67,17 @@ export const tracker: ServiceDefinition = {
         })
       : () => undefined;
     return {
-      routes: trackerRoutes(ctx, client),
+      routes: async (app) => {
+        await trackerRoutes(ctx, client)(app);
+        await notificationRoutes(ctx)(app);
+      },
       handlers: Object.fromEntries(EVENT_TYPES.map((t) => [t, handle])),
       async close() {
         removeScrape();
         await stopSweep();
         await stopReconcile();
+        await emailSender?.stop();
+        mailer?.close();
       },
     };
   },

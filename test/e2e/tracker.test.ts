@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import { client, type Client } from '../api/http.js';
 import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
 import { scrape, sumOf } from '../support/prometheus.js';
+import { startSmtpServer } from '../support/smtp.js';
+import { openSse } from '../support/sse.js';
 
 const ADMIN = { authorization: 'Bearer atelier-admin' };
 const CUSTOMER = { name: 'Tom Tracker', email: 'tom@example.com' };
@@ -52,7 +54,9 @@ async function setFaults(api: Client, service: string, faults: Record<string, un
 }
 
 test('the tracker follows journeys, opens incidents on time and closes them only when fixed', async (t) => {
+  const smtp = await startSmtpServer();
   const platform: EmbeddedPlatform = await startEmbedded({
+    SMTP_URL: smtp.url,
     // Catalog orders wait for a seller, so an order can be late at PRICE_CALCULATED.
     CRM_AUTO_APPROVE_CATALOG: 'false',
     CRM_AUTO_APPROVE_LIMIT_MINOR: '0',
@@ -65,6 +69,12 @@ test('the tracker follows journeys, opens incidents on time and closes them only
     await t.test(
       'an order past its stage deadline has an incident within 5 s; it closes when the order moves on',
       async () => {
+        const subscribed = await api('PUT', '/api/tracker/subscribers', {
+          json: { audience: 'seller', email: 'sales@example.com' },
+          headers: ADMIN,
+        });
+        assert.equal(subscribed.status, 204, JSON.stringify(subscribed.body));
+        const sellers = await openSse(`${platform.url}/api/tracker/notifications/stream?audience=seller`);
         const set = await api('PUT', '/api/tracker/deadlines', {
           json: { status: 'PRICE_CALCULATED', seconds: 2 },
           headers: ADMIN,
@@ -86,6 +96,24 @@ test('the tracker follows journeys, opens incidents on time and closes them only
           afterDeadline >= 0 && afterDeadline < 5000,
           `opened ${afterDeadline} ms after the deadline`,
         );
+        // Sellers hear of it live and by e-mail; operators are not bothered.
+        const live = await sellers.waitFor(
+          (e) => e.event === 'notification' && (e.data as { incidentId: string }).incidentId === late.id,
+          5000,
+          'the live notification',
+        );
+        assert.equal((live.data as { state: string }).state, 'open');
+        const mail = await eventually(
+          async () => (await smtp.received()).find((m) => m.subject.includes(late.summary.slice(0, 40))),
+          15_000,
+          'the e-mail to sales',
+        );
+        assert.deepEqual(mail.to, ['sales@example.com']);
+        const forOperators = await api<{ items: { incidentId: string }[] }>(
+          'GET',
+          '/api/tracker/notifications?audience=operator',
+        );
+        assert.ok(!forOperators.body.items.some((n) => n.incidentId === late.id));
         const lateList = await api<{ items: { orderId: string }[] }>('GET', '/api/tracker/late');
         assert.ok(lateList.body.items.some((o) => o.orderId === orderId));
         assert.equal(
@@ -109,6 +137,15 @@ test('the tracker follows journeys, opens incidents on time and closes them only
           'the incident resolved',
         );
         assert.match(closed.resolution ?? '', /MANUFACTURING_APPROVED/);
+        await sellers.waitFor(
+          (e) =>
+            e.event === 'notification' &&
+            (e.data as { incidentId: string; state: string }).incidentId === late.id &&
+            (e.data as { state: string }).state === 'resolved',
+          5000,
+          'the resolved notification',
+        );
+        sellers.close();
 
         const journey = await api<{
           status: string;
@@ -192,6 +229,31 @@ test('the tracker follows journeys, opens incidents on time and closes them only
       },
     );
 
+    await t.test("Alertmanager's webhook turns alerts into notifications for their audience", async () => {
+      const payload = {
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'OrderLateInStage', status: 'MANUFACTURING_STARTED', audience: 'operator' },
+            annotations: {
+              summary: '3 order(s) past their deadline in MANUFACTURING_STARTED',
+              description: 'see /late',
+            },
+          },
+        ],
+      };
+      assert.equal((await api('POST', '/api/tracker/alerts', { json: payload })).status, 401);
+      const sent = await api('POST', '/api/tracker/alerts', { json: payload, headers: ADMIN });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const ops = await api<{ items: { alertName: string; title: string; severity: string }[] }>(
+        'GET',
+        '/api/tracker/notifications?audience=operator',
+      );
+      const n = ops.body.items.find((x) => x.alertName === 'OrderLateInStage');
+      assert.equal(n?.title, '3 order(s) past their deadline in MANUFACTURING_STARTED');
+      assert.equal(n?.severity, 'warning');
+    });
+
     await t.test('bad input to the tracker is a 4xx that says what to do', async () => {
       const noToken = await api('PUT', '/api/tracker/deadlines', {
         json: { status: 'SUBMITTED', seconds: 60 },
@@ -214,5 +276,6 @@ test('the tracker follows journeys, opens incidents on time and closes them only
     });
   } finally {
     await platform.destroy();
+    await smtp.stop();
   }
 });
