@@ -24,7 +24,7 @@ export interface ClusterOptions {
 export interface Cluster {
   urls: Record<string, string[]>;
   /** The simulator's per-service URL lists (comma-separated instances). */
-  simulateUrls: { shop: string; partner: string; crm: string; mes: string };
+  simulateUrls: { shop: string; partner: string; crm: string; mes: string; tracker: string };
   processes: { service: string; url: string; child: ChildProcess }[];
   stop(): Promise<void>;
 }
@@ -137,7 +137,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const list = (svc: string) => (urls[svc] ?? []).join(',');
   return {
     urls,
-    simulateUrls: { shop: list('shop'), partner: list('partner-api'), crm: list('crm'), mes: list('mes') },
+    simulateUrls: {
+      shop: list('shop'),
+      partner: list('partner-api'),
+      crm: list('crm'),
+      mes: list('mes'),
+      tracker: list('tracker'),
+    },
     processes,
     stop,
   };

@@ -20,7 +20,7 @@ const USAGE = `atelier <command>
       --orders N            how many orders (default 100)
       --rate R              orders placed per second (default 20)
       --url URL             base URL of the platform (default http://127.0.0.1:3000)
-      --shop-url, --partner-url, --crm-url, --mes-url   per-service URLs (distributed mode)
+      --shop-url, --partner-url, --crm-url, --mes-url, --tracker-url   per-service URLs (distributed mode)
       --deadline S          seconds an order may take to reach CLOSED after it is placed (default 120)
       --operators K         simulated operators (default 4)
       --partner-key KEY     partner API key (default DEMO_PARTNER_KEY)
@@ -29,6 +29,11 @@ const USAGE = `atelier <command>
       --target STATUS       the status that counts as done (default CLOSED; e.g. MANUFACTURING_APPROVED
                             measures intake to approval without operators)
       --quiet               no progress bar
+      --faults              fault drill: stage deadlines cut to --fault-deadline S (default 20), the MES
+                            drops approvals and the CRM fails prices from a third of the orders on
+                            (until 10 s after the last); the summary says whether every unfinished
+                            order has an incident
+                            (waiting up to --fault-wait S, default 120); deadlines are restored after
   cluster                 the distributed mode on this machine: every service instance its own
                           process, a PostgreSQL database per service, RabbitMQ between them
       --instances LIST      e.g. shop=2,mes=2 (default one of each)
@@ -67,6 +72,10 @@ async function main(argv: string[]): Promise<number> {
       'partner-key': { type: 'string' },
       'custom-share': { type: 'string' },
       'partner-share': { type: 'string' },
+      faults: { type: 'boolean' },
+      'fault-deadline': { type: 'string' },
+      'fault-wait': { type: 'string' },
+      'tracker-url': { type: 'string' },
       target: { type: 'string' },
       quiet: { type: 'boolean' },
       instances: { type: 'string' },
@@ -159,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
           partner: values['partner-url'],
           crm: values['crm-url'],
           mes: values['mes-url'],
+          tracker: values['tracker-url'],
         },
         deadlineSeconds: Number(values.deadline ?? 120),
         operators: Number(values.operators ?? 4),
@@ -169,8 +179,18 @@ async function main(argv: string[]): Promise<number> {
         partnerShare: Number(values['partner-share'] ?? 0.3),
         target: parseTarget(values.target),
         progress: !values.quiet,
+        ...(values.faults
+          ? {
+              faults: {
+                deadlineSeconds: Number(values['fault-deadline'] ?? 20),
+                explainWaitSeconds: Number(values['fault-wait'] ?? 120),
+              },
+            }
+          : {}),
       });
       console.log(JSON.stringify(summary, null, 2));
+      // In a fault drill orders are lost on purpose: what must hold is that each is explained.
+      if (summary.faultDrill) return summary.faultDrill.unexplained === 0 && summary.duplicates === 0 ? 0 : 1;
       return summary.lost === 0 && summary.duplicates === 0 ? 0 : 1;
     }
     case 'cluster': {
@@ -200,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`  ${p.service.padEnd(12)} pid ${p.child.pid}  ${p.url}`);
       const u = cluster.simulateUrls;
       console.log(
-        `Drive it: atelier simulate --shop-url ${u.shop} --partner-url ${u.partner} --crm-url ${u.crm} --mes-url ${u.mes} --partner-key <key from POST /api/partner/admin/partners>`,
+        `Drive it: atelier simulate --shop-url ${u.shop} --partner-url ${u.partner} --crm-url ${u.crm} --mes-url ${u.mes} --tracker-url ${u.tracker} --partner-key <key from POST /api/partner/admin/partners>`,
       );
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [() => cluster.stop()]);
       return new Promise(() => undefined);

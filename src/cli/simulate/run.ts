@@ -4,6 +4,7 @@ import { isForward, LIFECYCLE, type OrderStatus } from '../../contracts/order-st
 import { sphereStl, torusStl } from '../../platform/geometry/generate.js';
 import { roundRobin, Staff, type Urls } from './actors.js';
 import { ApiClient, type OrderBody } from './client.js';
+import { FaultDrill } from './fault-drill.js';
 import { percentiles } from './stats.js';
 
 export interface SimulationOptions {
@@ -15,6 +16,7 @@ export interface SimulationOptions {
     partner?: string | undefined;
     crm?: string | undefined;
     mes?: string | undefined;
+    tracker?: string | undefined;
   };
   deadlineSeconds: number;
   operators: number;
@@ -28,6 +30,12 @@ export interface SimulationOptions {
   target?: OrderStatus;
   /** Share of partner orders, 0..1 (default 0.3). */
   partnerShare?: number;
+  /**
+   * The fault drill (`--faults`): shortened stage deadlines, faults switched on from a third of
+   * the placements until shortly after the last, and a check that every order that did not
+   * finish has an incident.
+   */
+  faults?: { deadlineSeconds: number; explainWaitSeconds: number };
 }
 
 type Via = 'shop-catalog' | 'shop-custom' | 'partner';
@@ -49,6 +57,9 @@ const STAGES: [string, string][] = [
   ['SUBMITTED', 'CLOSED'],
 ];
 
+/** How long the drill's faults stay on after the last order is placed. */
+const FAULT_HOLD_MS = 10_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runSimulation(o: SimulationOptions) {
@@ -65,6 +76,16 @@ export async function runSimulation(o: SimulationOptions) {
     mes: list(o.urls.mes, '/api/mes'),
   });
   const api = new ApiClient();
+  const first = (given: string | undefined, prefix: string) => list(given, prefix)[0] ?? '';
+  const drill = o.faults
+    ? new FaultDrill(api, {
+        mes: first(o.urls.mes, '/api/mes'),
+        crm: first(o.urls.crm, '/api/crm'),
+        tracker: first(o.urls.tracker, '/api/tracker'),
+        adminToken: o.adminToken,
+        deadlineSeconds: o.faults.deadlineSeconds,
+      })
+    : undefined;
   // A ring (small, auto-approved) and a pendant (heavier platinum, waits for the seller).
   const models = [torusStl(9, 1.2, 48, 16), torusStl(8.5, 1.0, 32, 12), sphereStl(8, 24)];
   // Encoded once: the load generator shares the machine and should not spend it re-encoding.
@@ -155,6 +176,7 @@ export async function runSimulation(o: SimulationOptions) {
   const staff = new Staff(api, urls, o.carrierToken);
   if (target === 'CLOSED') await staff.hire(o.operators, o.adminToken);
   const staffDone = staff.start(target === 'CLOSED' ? o.operators : 0);
+  await drill?.prepare();
   const t0 = performance.now();
 
   // Intake: one order every 1/rate seconds, without waiting for earlier ones (bounded in flight).
@@ -164,12 +186,18 @@ export async function runSimulation(o: SimulationOptions) {
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     while (inflight.size >= 512) await Promise.race(inflight);
+    if (drill && i === Math.floor(o.orders / 3)) await drill.setFaults(true);
     const p = placeOne(i).finally(() => inflight.delete(p));
     inflight.add(p);
     if (i % 50 === 0) bar?.update(staff.closedByCarrier.size, { placed: placed.length, phase: 'placing' });
   }
   await Promise.all(inflight);
   const intakeSeconds = (performance.now() - t0) / 1000;
+  if (drill) {
+    // The last orders' prices and approvals are still on their way: the faults hold until then.
+    await sleep(FAULT_HOLD_MS);
+    await drill.setFaults(false);
+  }
 
   // Wait for the carrier to close every placed order, or for the deadline after the last placement.
   const deadline = performance.now() + o.deadlineSeconds * 1000;
@@ -197,6 +225,14 @@ export async function runSimulation(o: SimulationOptions) {
   }
   staff.stop();
   await Promise.all(staffDone);
+  const unfinished = placed
+    .filter((p) => !done(finals.get(p.id)?.status))
+    .map((p) => ({ id: p.id, status: finals.get(p.id)?.status }));
+  const faultDrill = drill
+    ? await drill
+        .explain(unfinished, (o.faults?.explainWaitSeconds ?? 60) * 1000)
+        .finally(() => drill.restore())
+    : undefined;
   bar?.update(closedPlaced(), { placed: placed.length, phase: 'done' });
   bar?.stop();
   await api.close();
@@ -247,6 +283,7 @@ export async function runSimulation(o: SimulationOptions) {
     latencyMs: Object.fromEntries([...stageSamples].map(([k, v]) => [k, percentiles(v)])),
     staff: { approvals: staff.approvals, claims: staff.claims, deliveries: staff.closedByCarrier.size },
     serverErrors: api.errors,
+    ...(faultDrill ? { faultDrill } : {}),
     durationSeconds: Math.round((performance.now() - t0) / 100) / 10,
   };
 }
