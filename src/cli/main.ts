@@ -138,6 +138,9 @@ async function main(argv: string[]): Promise<number> {
         config,
         logger: logger.child({ service: def.name }),
         mode: 'distributed',
+        // The customer-facing service also serves the web app (its pages call every API by
+        // prefix, so they need one address in front: deploy/gateway/Caddyfile).
+        web: def.name === 'shop',
         handleSignals: true,
       });
       logger.info({ url: `${host.url}${def.prefix}` }, `${def.name} listening`);
