@@ -115,6 +115,7 @@ export async function startService(
     logger: ctx.logger,
     owner: `${def.name}:${opts.instanceId}`,
     service: def.name,
+    faults,
     batchSize: ctx.config.RELAY_BATCH_SIZE,
     pollMs: ctx.config.RELAY_POLL_MS,
   });

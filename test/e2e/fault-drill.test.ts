@@ -63,8 +63,21 @@ test('a fault drill: every order that did not finish has an incident that explai
     // The drill put everything back.
     assert.deepEqual(await deadlines(), deadlinesBefore);
     for (const service of ['mes', 'crm']) {
-      const faults = await (await fetch(`${platform.url}/api/${service}/faults`, { headers: ADMIN })).json();
-      assert.deepEqual(faults, { failEventType: null, dropEventType: null, relayPaused: false });
+      const faults = (await (
+        await fetch(`${platform.url}/api/${service}/faults`, { headers: ADMIN })
+      ).json()) as {
+        failEventType: string | null;
+        dropEventType: string | null;
+        relayPaused: boolean;
+      };
+      assert.deepEqual(
+        {
+          failEventType: faults.failEventType,
+          dropEventType: faults.dropEventType,
+          relayPaused: faults.relayPaused,
+        },
+        { failEventType: null, dropEventType: null, relayPaused: false },
+      );
     }
   } finally {
     await platform.destroy();

@@ -229,6 +229,67 @@ test('the tracker follows journeys, opens incidents on time and closes them only
       },
     );
 
+    await t.test(
+      'a duplicate delivery has one effect; an unreachable broker holds events until it is back',
+      async () => {
+        await setFaults(api, 'crm', { duplicateEventType: 'order.submitted.v1' });
+        await setFaults(api, 'mes', { slowEventType: 'order.submitted.v1', slowMs: 1000 });
+        const before = sumOf((await scrape(platform.url)).samples, 'atelier_messages_consumed_total', {
+          consumer: 'crm',
+          type: 'order.submitted.v1',
+          outcome: 'duplicate',
+        });
+        const twice = await catalogOrder(api);
+        await eventually(
+          async () =>
+            sumOf((await scrape(platform.url)).samples, 'atelier_messages_consumed_total', {
+              consumer: 'crm',
+              type: 'order.submitted.v1',
+              outcome: 'duplicate',
+            }) > before
+              ? true
+              : undefined,
+          10_000,
+          'the second copy seen as a duplicate',
+        );
+        const crmOrder = await api<{ history: { status: string }[] }>('GET', `/api/crm/orders/${twice}`);
+        const statuses = crmOrder.body.history.map((h) => h.status);
+        assert.deepEqual(statuses, [...new Set(statuses)], 'one history entry per status');
+        await eventually(
+          async () =>
+            (await api<{ status: string }>('GET', `/api/mes/orders/${twice}`)).status === 200
+              ? true
+              : undefined,
+          10_000,
+          'the slowed MES still took the order',
+        );
+        await setFaults(api, 'crm', { duplicateEventType: null });
+        await setFaults(api, 'mes', { slowEventType: null, slowMs: 0 });
+
+        await setFaults(api, 'shop', { brokerUnreachable: true });
+        const held = await catalogOrder(api);
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.equal(
+          (await api('GET', `/api/tracker/orders/${held}/journey`)).status,
+          404,
+          'nothing published',
+        );
+        assert.ok(
+          sumOf((await scrape(platform.url)).samples, 'atelier_outbox_unpublished', { service: 'shop' }) >= 2,
+          'its events wait in the outbox',
+        );
+        await setFaults(api, 'shop', { brokerUnreachable: false });
+        await eventually(
+          async () => {
+            const j = await api<{ status: string }>('GET', `/api/tracker/orders/${held}/journey`);
+            return j.status === 200 && j.body.status === 'PRICE_CALCULATED' ? true : undefined;
+          },
+          15_000,
+          'the held order flowing once the broker is back',
+        );
+      },
+    );
+
     await t.test("Alertmanager's webhook turns alerts into notifications for their audience", async () => {
       const payload = {
         alerts: [

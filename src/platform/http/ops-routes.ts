@@ -114,12 +114,16 @@ export function registerOpsRoutes(
       schema: {
         tags: ['operations'],
         summary:
-          "Flip this process's fault injection switches: fail or drop one event type in its consumer, pause its outbox relay (administrator token; for tests and drills)",
+          "Flip this process's fault injection switches: fail, drop, duplicate or slow down one event type in its consumer; make the broker unreachable for its relay or pause the relay (administrator token; for tests and drills)",
         security: [{ bearer: [] }],
         body: Type.Object(
           {
             failEventType: Type.Optional(EventTypeOrNull),
             dropEventType: Type.Optional(EventTypeOrNull),
+            duplicateEventType: Type.Optional(EventTypeOrNull),
+            slowEventType: Type.Optional(EventTypeOrNull),
+            slowMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+            brokerUnreachable: Type.Optional(Type.Boolean()),
             relayPaused: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
@@ -128,14 +132,10 @@ export function registerOpsRoutes(
     },
     async (req) => {
       requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
-      const b = req.body as {
-        failEventType?: string | null;
-        dropEventType?: string | null;
-        relayPaused?: boolean;
-      };
-      if (b.failEventType !== undefined) d.faults.failEventType = b.failEventType;
-      if (b.dropEventType !== undefined) d.faults.dropEventType = b.dropEventType;
-      if (b.relayPaused !== undefined) d.relay.setPaused(b.relayPaused);
+      // The schema admits only the switches' own names and types (no additional properties).
+      const { relayPaused, ...switches } = req.body as Partial<Faults> & { relayPaused?: boolean };
+      Object.assign(d.faults, switches);
+      if (relayPaused !== undefined) d.relay.setPaused(relayPaused);
       req.log.warn({ faults: d.faults, relayPaused: d.relay.paused }, 'fault injection switches changed');
       return { ...d.faults, relayPaused: d.relay.paused };
     },

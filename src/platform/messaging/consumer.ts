@@ -61,6 +61,9 @@ interface Pending {
   resolve(outcome: Outcome): void;
 }
 
+/** The copies the duplicate-delivery fault made (they are not copied again). */
+const injectedCopies = new WeakSet<Delivery>();
+
 /** Messages per transaction at most, and transactions in flight per consumer instance. */
 const MAX_BATCH = 32;
 const MAX_CONCURRENT_BATCHES = 2;
@@ -146,6 +149,13 @@ export class InboxConsumer {
       this.count(env.type, 'dropped', d);
       return 'dropped';
     }
+    if (this.o.faults?.duplicateEventType === env.type && !injectedCopies.has(d)) {
+      // A second copy, as a broker redelivering the message would hand it over: the inbox must
+      // make it a no-op. The copy's settlement goes nowhere; the original's is the real one.
+      const copy: Delivery = { ...d, redelivered: true, ack: async () => {}, retry: async () => {} };
+      injectedCopies.add(copy);
+      void this.onDelivery(copy);
+    }
     const { span, ctx } = startProcessSpan(env, consumer, d.attempt);
     return new Promise<Outcome>((resolve) => {
       const item: Pending = {
@@ -229,6 +239,9 @@ export class InboxConsumer {
 
   private async prepare(item: Pending): Promise<void> {
     const { handler } = item;
+    const faults = this.o.faults;
+    if (faults?.slowEventType === item.env.type && faults.slowMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, faults.slowMs));
     if (typeof handler !== 'function' && !('prepared' in item)) {
       item.prepared = await context.with(item.ctx, () => handler.prepare(item.env));
     }

@@ -7,10 +7,24 @@ export interface Faults {
   failEventType: string | null;
   /** The consumer acknowledges every message of this type without handling it: a lost message. */
   dropEventType: string | null;
+  /** Every message of this type is handled twice, as a broker redelivering it would. */
+  duplicateEventType: string | null;
+  /** Messages of this type take `slowMs` longer (before their transaction: nothing is held). */
+  slowEventType: string | null;
+  slowMs: number;
+  /** The relay cannot reach the broker: publishing fails and events wait in the outbox. */
+  brokerUnreachable: boolean;
 }
 
 export function noFaults(): Faults {
-  return { failEventType: null, dropEventType: null };
+  return {
+    failEventType: null,
+    dropEventType: null,
+    duplicateEventType: null,
+    slowEventType: null,
+    slowMs: 0,
+    brokerUnreachable: false,
+  };
 }
 
 export class InjectedFaultError extends Error {

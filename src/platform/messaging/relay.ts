@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Db } from '../db/types.js';
 import { envelopeOf, OUTBOX_TAG, type OutboxRow } from './outbox.js';
+import { InjectedFaultError, type Faults } from './faults.js';
 import type { Transport } from './transport.js';
 import { outboxPublished, outboxPublishLag } from '../telemetry/metrics.js';
 import { startPublishSpans } from '../telemetry/messaging-spans.js';
@@ -14,6 +15,8 @@ export interface RelayOptions {
   owner: string;
   /** The service whose outbox this is (metrics and spans). */
   service: string;
+  /** Fault injection (`brokerUnreachable`). */
+  faults?: Faults;
   batchSize?: number;
   /** Poll for rows no commit in this process announced (another instance's, or an expired lease). */
   pollMs?: number;
@@ -116,6 +119,8 @@ export class OutboxRelay {
     const stored: Envelope[] = rows.map(envelopeOf);
     const spans = startPublishSpans(stored, this.o.service);
     try {
+      if (this.o.faults?.brokerUnreachable)
+        throw new InjectedFaultError('fault injection: the broker is unreachable');
       await this.o.transport.publish(spans.envelopes);
       spans.end();
     } catch (err) {
