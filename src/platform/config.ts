@@ -118,6 +118,11 @@ export const VARIABLES = {
   },
   CRM_URL: { kind: 'url', description: 'Distributed mode: base URL of a CRM instance (for the tracker).' },
   MES_URL: { kind: 'url', description: 'Distributed mode: base URL of an MES instance (for the tracker).' },
+  TRACING_UI_URL: {
+    kind: 'string',
+    description:
+      'Link from an order journey to its trace in a tracing UI; {traceId} is replaced (e.g. http://localhost:16686/trace/{traceId} for Jaeger, or a Grafana Tempo explore URL). Unset: no link.',
+  },
   TRACKER_SWEEP_MS: {
     kind: 'int',
     default: '1000',

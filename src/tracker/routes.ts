@@ -11,6 +11,7 @@ import {
   JourneyNotFoundError,
 } from './errors.js';
 import { readJourney } from './read-journey.js';
+import { pipelineView } from './pipeline.js';
 import { getIncident, listIncidents, type IncidentView } from './incidents.js';
 import type { ServiceClient } from './service-client.js';
 
@@ -189,6 +190,30 @@ export function trackerRoutes(ctx: ServiceContext, client: ServiceClient) {
         );
         return { items: await listDeadlines(db) };
       },
+    );
+
+    r.get(
+      '/pipeline',
+      {
+        schema: {
+          tags: ['journeys'],
+          summary:
+            'The operations view: the funnel now, time per stage (p50/p95/p99) and orders created in a window, open incidents by kind',
+          querystring: Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90 })) }),
+        },
+      },
+      async (req) => pipelineView(ctx.readDb, req.query.hours ?? 24),
+    );
+
+    r.get(
+      '/ui-config',
+      {
+        schema: {
+          tags: ['journeys'],
+          summary: 'What the web app needs to link a trace id to the tracing UI',
+        },
+      },
+      async () => ({ tracingUiUrl: config.TRACING_UI_URL ?? null }),
     );
 
     r.get(

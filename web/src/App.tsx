@@ -1,6 +1,8 @@
 /** Top navigation and the page for the current `location.hash`. */
 import { CrmPage } from './pages/CrmPage';
 import { MesPage } from './pages/MesPage';
+import { OpsPage } from './pages/OpsPage';
+import { JourneyPage } from './pages/ops/JourneyPage';
 import { ShopPage } from './pages/ShopPage';
 import { TrackingPage } from './pages/TrackingPage';
 import { trackHash, useHashRoute, type Route } from './lib/router';
@@ -16,6 +18,8 @@ function Page({ route }: { route: Route }) {
       return <CrmPage />;
     case 'mes':
       return <MesPage view={route.view} query={route.query} />;
+    case 'ops':
+      return route.orderId ? <JourneyPage key={route.orderId} orderId={route.orderId} /> : <OpsPage />;
     case 'not-found':
       return (
         <section className="panel">
@@ -36,6 +40,7 @@ export function App() {
     { page: 'track', href: lastOrderId ? trackHash(lastOrderId) : '#/track', label: 'Track order' },
     { page: 'crm', href: '#/crm', label: 'Seller (CRM)' },
     { page: 'mes', href: '#/mes', label: 'Operator (MES)' },
+    { page: 'ops', href: '#/ops', label: 'Operations' },
   ] as const;
 
   return (

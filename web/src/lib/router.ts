@@ -1,6 +1,6 @@
 /**
- * Routing by `location.hash`: #/ shop, #/track/<orderId>, #/crm, #/mes (the operator workspace)
- * and #/mes/admin (its administrator view). A query after the path (`#/mes?status=PACKAGING`)
+ * Routing by `location.hash`: #/ shop, #/track/<orderId>, #/crm, #/mes (the operator workspace),
+ * #/mes/admin (its administrator view), #/ops (operations) and #/ops/orders/<id> (a journey). A query after the path (`#/mes?status=PACKAGING`)
  * keeps a page's filters, so a reload or a shared link shows the same list.
  */
 import { useSyncExternalStore } from 'react';
@@ -12,6 +12,7 @@ export type Route =
   | { page: 'track'; orderId: string | null }
   | { page: 'crm' }
   | { page: 'mes'; view: MesView; query: string }
+  | { page: 'ops'; orderId: string | null }
   | { page: 'not-found'; path: string };
 
 function decode(segment: string): string {
@@ -39,7 +40,14 @@ export function parseHash(hash: string): Route {
   if (first === 'crm' && second === undefined) return { page: 'crm' };
   if (first === 'mes' && rest.length === 0 && (second === undefined || second === 'admin'))
     return { page: 'mes', view: second ? 'admin' : 'workspace', query };
+  if (first === 'ops' && second === undefined) return { page: 'ops', orderId: null };
+  if (first === 'ops' && second === 'orders' && rest.length === 1)
+    return { page: 'ops', orderId: decode(rest[0] as string) };
   return { page: 'not-found', path };
+}
+
+export function journeyHash(orderId: string): string {
+  return `#/ops/orders/${encodeURIComponent(orderId)}`;
 }
 
 export function trackHash(orderId: string): string {

@@ -15,6 +15,7 @@ import { useAction } from '../lib/useAction';
 import { usePolling } from '../lib/usePolling';
 import { ApprovalTable } from './crm/ApprovalTable';
 import { RecentOrdersTable } from './crm/RecentOrdersTable';
+import { LiveNotifications } from './ops/LiveNotifications';
 
 export function CrmPage() {
   const [sellerText, setSeller] = useStoredState(STORAGE_KEYS.seller);
@@ -87,6 +88,7 @@ export function CrmPage() {
           !recent.error && <p className="muted">Loading…</p>
         )}
       </section>
+      <LiveNotifications audience="seller" />
     </>
   );
 }

@@ -6,6 +6,7 @@ import type { MesView } from '../lib/router';
 import { useWorkspaceStream, WorkspaceStreamProvider, type StreamState } from '../lib/workspaceStream';
 import { MesAdmin } from './mes-admin/MesAdmin';
 import { MesWorkspace } from './mes/MesWorkspace';
+import { LiveNotifications } from './ops/LiveNotifications';
 
 const LIVE_LABELS: Readonly<Record<StreamState, string>> = {
   connecting: 'Connecting…',
@@ -49,6 +50,7 @@ export function MesPage({ view, query }: { view: MesView; query: string }) {
         <LiveIndicator />
       </nav>
       {view === 'admin' ? <MesAdmin /> : <MesWorkspace query={query} />}
+      {view === 'admin' ? null : <LiveNotifications audience="operator" />}
     </WorkspaceStreamProvider>
   );
 }
