@@ -1,20 +1,12 @@
 import { SERVICE_PREFIXES, type ServiceName } from '../contracts/order-status.js';
+import type { DeadLetter } from '../platform/messaging/dead-letters.js';
 import type { KnownOrder } from '../platform/orders/reconciliation.js';
 
 /** The services the tracker watches: every one but itself. */
 export const WATCHED: readonly ServiceName[] = ['shop', 'partner-api', 'pricing', 'crm', 'mes'];
 
-export interface DeadLetterSeen {
-  id: string;
-  consumer: string;
-  messageId: string | null;
-  type: string | null;
-  orderId: string | null;
-  error: string;
-  attempts: number;
-  createdAt: string;
-  replayedAt: string | null;
-}
+/** A dead letter as a service lists it (the envelope is left with the service). */
+export type DeadLetterSeen = Omit<DeadLetter, 'envelope' | 'handled'>;
 
 /**
  * The tracker's calls to another service's operations API, with the administrator token. A

@@ -3,8 +3,8 @@
  * incidents with their retry, and notifications as they happen. Everything comes from the
  * tracker and refreshes every few seconds; retries need the administrator token.
  */
-import { useId } from 'react';
 import { getPipeline, listLate, listOpenIncidents, retryIncident } from '../api/tracker';
+import { AdminTokenField } from '../components/AdminTokenField';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDateTime, formatDuration } from '../lib/dates';
 import { journeyHash } from '../lib/router';
@@ -17,7 +17,6 @@ import { StageTimes } from './ops/StageTimes';
 const RETRYABLE = new Set(['dead_letter', 'lost']);
 
 export function OpsPage() {
-  const uid = useId();
   const pipeline = usePolling(getPipeline, { key: 'pipeline', intervalMs: 3000 });
   const late = usePolling(listLate, { key: 'late', intervalMs: 3000 });
   const incidents = usePolling(listOpenIncidents, { key: 'incidents', intervalMs: 2000 });
@@ -102,17 +101,12 @@ export function OpsPage() {
       <section className="panel">
         <h2>Open incidents</h2>
         <form className="form-grid" onSubmit={(e) => e.preventDefault()}>
-          <div className="field">
-            <label htmlFor={`${uid}-token`}>Administrator token (for retries)</label>
-            <input
-              id={`${uid}-token`}
-              type="password"
-              autoComplete="off"
-              value={token}
-              data-testid="ops-admin-token"
-              onChange={(e) => setToken(e.target.value)}
-            />
-          </div>
+          <AdminTokenField
+            value={token}
+            onChange={setToken}
+            label="Administrator token (for retries)"
+            testId="ops-admin-token"
+          />
         </form>
         <ErrorMessage message={action.error ?? incidents.error} testId="ops-error" />
         {incidents.data && incidents.data.length === 0 ? <p className="muted">Nothing is wrong.</p> : null}

@@ -26,6 +26,7 @@ import { useOnStreamChange } from '../../lib/workspaceStream';
 import { AssignTable } from './AssignTable';
 import { AuditTrail } from './AuditTrail';
 import { OperatorForm } from './OperatorForm';
+import { AdminTokenField } from '../../components/AdminTokenField';
 import { OperatorsTable } from './OperatorsTable';
 
 const AUDIT_PAGE = 50;
@@ -95,17 +96,7 @@ export function MesAdmin() {
         <h2>Administrator</h2>
         {/* A form only so the browser treats the token as a password field; nothing is submitted. */}
         <form className="form-grid" onSubmit={(e) => e.preventDefault()}>
-          <div className="field">
-            <label htmlFor={`${uid}-token`}>Administrator token</label>
-            <input
-              id={`${uid}-token`}
-              type="password"
-              autoComplete="off"
-              value={token}
-              data-testid="admin-token"
-              onChange={(e) => setToken(e.target.value)}
-            />
-          </div>
+          <AdminTokenField value={token} onChange={setToken} />
           <div className="field">
             <label htmlFor={`${uid}-reason`}>Reason (recorded with each assignment)</label>
             <input
