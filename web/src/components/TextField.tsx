@@ -5,7 +5,7 @@ interface TextFieldProps {
   value: string;
   onChange: (value: string) => void;
   testId: string;
-  type?: 'text' | 'email';
+  type?: 'text' | 'email' | 'password';
   placeholder?: string;
   autoComplete?: string;
 }

@@ -4,7 +4,6 @@
  * tracker and refreshes every few seconds; retries need the administrator token.
  */
 import { getPipeline, listLate, listOpenIncidents, retryIncident } from '../api/tracker';
-import { AdminTokenField } from '../components/AdminTokenField';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDateTime, formatDuration } from '../lib/dates';
 import { journeyHash } from '../lib/router';
@@ -12,6 +11,7 @@ import { STORAGE_KEYS, useStoredState } from '../lib/storage';
 import { useAction } from '../lib/useAction';
 import { usePolling } from '../lib/usePolling';
 import { LiveNotifications } from './ops/LiveNotifications';
+import { TextField } from '../components/TextField';
 import { StageTimes } from './ops/StageTimes';
 
 const RETRYABLE = new Set(['dead_letter', 'lost']);
@@ -101,10 +101,12 @@ export function OpsPage() {
       <section className="panel">
         <h2>Open incidents</h2>
         <form className="form-grid" onSubmit={(e) => e.preventDefault()}>
-          <AdminTokenField
+          <TextField
+            label="Administrator token (for retries)"
+            type="password"
+            autoComplete="off"
             value={token}
             onChange={setToken}
-            label="Administrator token (for retries)"
             testId="ops-admin-token"
           />
         </form>

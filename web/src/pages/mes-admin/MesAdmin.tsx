@@ -26,7 +26,7 @@ import { useOnStreamChange } from '../../lib/workspaceStream';
 import { AssignTable } from './AssignTable';
 import { AuditTrail } from './AuditTrail';
 import { OperatorForm } from './OperatorForm';
-import { AdminTokenField } from '../../components/AdminTokenField';
+import { TextField } from '../../components/TextField';
 import { OperatorsTable } from './OperatorsTable';
 
 const AUDIT_PAGE = 50;
@@ -96,7 +96,14 @@ export function MesAdmin() {
         <h2>Administrator</h2>
         {/* A form only so the browser treats the token as a password field; nothing is submitted. */}
         <form className="form-grid" onSubmit={(e) => e.preventDefault()}>
-          <AdminTokenField value={token} onChange={setToken} />
+          <TextField
+            label="Administrator token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={setToken}
+            testId="admin-token"
+          />
           <div className="field">
             <label htmlFor={`${uid}-reason`}>Reason (recorded with each assignment)</label>
             <input
