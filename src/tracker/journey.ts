@@ -3,7 +3,7 @@ import { EVENTS, type EventType } from '../contracts/events.js';
 import { isForward, TERMINAL_STATUSES, type OrderStatus } from '../contracts/order-status.js';
 import type { Queryable } from '../platform/db/types.js';
 import { traceIdOf } from '../platform/telemetry/trace-context.js';
-import { incidentResolved } from './metrics.js';
+import { incidentsResolved } from './metrics.js';
 
 interface EventFields {
   orderNumber?: string;
@@ -108,7 +108,7 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
      RETURNING kind`,
     [event.orderId, status, `the order moved on to ${status} (${p.actor ?? event.source})`, ended],
   );
-  for (const r of resolved.rows) incidentResolved(r.kind);
+  for (const r of resolved.rows) incidentsResolved.inc({ kind: r.kind });
 }
 
 /** The deadline of `status` for `channel` from `since`: the channel's own row wins over '*'. */

@@ -43,7 +43,3 @@ export const lateOrders = new Gauge({
   labelNames: ['status'] as const,
   registers: [registry],
 });
-
-export function incidentResolved(kind: string): void {
-  incidentsResolved.inc({ kind });
-}

@@ -3,7 +3,7 @@ import type { ServiceName } from '../contracts/order-status.js';
 import type { Db } from '../platform/db/types.js';
 import { topicMatches } from '../platform/messaging/transport.js';
 import type { KnownOrder } from '../platform/orders/reconciliation.js';
-import { incidentResolved, incidentsOpened } from './metrics.js';
+import { incidentsOpened, incidentsResolved } from './metrics.js';
 import { WATCHED, type DeadLetterSeen, type ServiceClient } from './service-client.js';
 
 export interface ReconcileOptions {
@@ -201,7 +201,7 @@ async function resolveFixed(
       `UPDATE incidents SET resolved_at = clock_timestamp(), resolution = $2 WHERE id = ANY($1) AND resolved_at IS NULL`,
       [ids, resolution],
     );
-    for (let i = 0; i < r.rowCount; i++) incidentResolved(kind);
+    incidentsResolved.inc({ kind }, r.rowCount);
     resolved += r.rowCount;
   };
   const open = (
