@@ -147,11 +147,17 @@ test('one order, one story: spans from every service it crossed are in its trace
       const traces = new Set(mine.map((s) => s.traceId));
 
       // Every span in those traces is about this order and says so.
+      const chain = (s: ReceivedSpan): string => {
+        const names: string[] = [];
+        for (let p: ReceivedSpan | undefined = s; p; p = byId.get(p.parentSpanId ?? ''))
+          names.push(`${p.service} "${p.name}" (${String(p.attributes['order.id'] ?? 'no order')})`);
+        return names.join(' < ');
+      };
       for (const s of spans.filter((x) => traces.has(x.traceId)))
         assert.equal(
           s.attributes['order.id'],
           orderId,
-          `${s.service} span "${s.name}" lacks order.id ${orderId}`,
+          `${s.service} span "${s.name}" lacks order.id ${orderId}; its ancestry: ${chain(s)}`,
         );
     }
     assert.ok(personHops > 0, 'people acted on the orders in traces of their own, linked to the order');

@@ -6,7 +6,7 @@ import { checkEnvelope } from './envelope.js';
 import { recordDeadLetter } from './dead-letters.js';
 import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
-import { context, type Context, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, type Context, type Span } from '@opentelemetry/api';
 import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
 import { endSpan, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
 
@@ -191,10 +191,14 @@ export class InboxConsumer {
     while (this.activeBatches < MAX_CONCURRENT_BATCHES && this.pending.length > 0) {
       this.activeBatches++;
       const batch = this.pending.splice(0, MAX_BATCH);
-      void this.runBatch(batch).finally(() => {
-        this.activeBatches--;
-        this.pump();
-      });
+      // A batch belongs to no one delivery: started from the context of the delivery that
+      // happened to call pump(), its work for the other messages would join that one's trace.
+      void context
+        .with(ROOT_CONTEXT, () => this.runBatch(batch))
+        .finally(() => {
+          this.activeBatches--;
+          this.pump();
+        });
     }
   }
 
@@ -212,10 +216,12 @@ export class InboxConsumer {
           .with(b.ctx, () => this.o.db.tx((q) => this.apply(q, batch)))
           .finally(() => b.span.end());
         await Promise.all(
-          batch.map(async (item, i) => {
-            await item.d.ack();
-            item.resolve(fresh[i] ? 'handled' : 'duplicate');
-          }),
+          batch.map((item, i) =>
+            context.with(item.ctx, async () => {
+              await item.d.ack();
+              item.resolve(fresh[i] ? 'handled' : 'duplicate');
+            }),
+          ),
         );
         return;
       } catch {
@@ -224,15 +230,18 @@ export class InboxConsumer {
       }
     }
     for (const item of batch) {
-      const outcome = await this.handleAlone(item).catch((err: unknown) => {
-        // Not even a retry or a dead letter could be recorded (broker or database gone): the
-        // message stays unacknowledged and the broker delivers it again when the channel drops.
-        this.o.logger.error(
-          { err, consumer: this.o.consumer, messageId: item.env.id },
-          'could not settle a message',
-        );
-        return 'retry' as const;
-      });
+      // Each message settles in its own context: a retry or dead letter joins its trace.
+      const outcome = await context
+        .with(item.ctx, () => this.handleAlone(item))
+        .catch((err: unknown) => {
+          // Not even a retry or a dead letter could be recorded (broker or database gone): the
+          // message stays unacknowledged and the broker delivers it again when the channel drops.
+          this.o.logger.error(
+            { err, consumer: this.o.consumer, messageId: item.env.id },
+            'could not settle a message',
+          );
+          return 'retry' as const;
+        });
       item.resolve(outcome);
     }
   }
@@ -291,13 +300,14 @@ export class InboxConsumer {
     else await context.with(ctx, () => handler.handle(env, q, prepared));
   }
 
+  /** One message in a transaction of its own; the caller runs it in the message's context. */
   private async handleAlone(item: Pending): Promise<Outcome> {
     const { db } = this.o;
     const { d } = item;
     let fresh: boolean;
     try {
       await this.prepare(item);
-      fresh = (await context.with(item.ctx, () => db.tx((q) => this.apply(q, [item]))))[0] === true;
+      fresh = (await db.tx((q) => this.apply(q, [item])))[0] === true;
     } catch (err) {
       item.error = err;
       return this.failed(item, err);
