@@ -79,9 +79,10 @@ export const VARIABLES = {
   },
   PRICING_CONCURRENCY: {
     kind: 'int',
-    default: '4',
-    min: 1,
-    description: 'Orders one pricing process prices at once (each holds its model in memory).',
+    default: '0',
+    min: 0,
+    description:
+      'Orders one pricing process takes from the queue at once (each holds its model in memory); 0: one more than its worker threads, enough to keep them busy without holding jobs an idle process could take.',
   },
   PRICING_TASK_TIMEOUT_MS: {
     kind: 'int',

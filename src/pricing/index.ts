@@ -61,7 +61,9 @@ export const pricing: ServiceDefinition = {
     return {
       routes: pricingRoutes(deps),
       handlers: pricingHandlers(price),
-      prefetch: config.PRICING_CONCURRENCY,
+      // Jobs wait in the broker's queue, not in a busy process: with more taken than its threads
+      // can start, an idle pricing process would watch another work through a backlog.
+      prefetch: config.PRICING_CONCURRENCY > 0 ? config.PRICING_CONCURRENCY : pool.threads + 1,
       close: async () => {
         removeScrape();
         await pool.close();

@@ -56,9 +56,12 @@ export async function priceOrder(
     if (!p.modelKey) return { rejected: 'a custom order without a 3D model' };
     const units = p.units ?? 'mm';
     if (!isUnit(units)) return { rejected: `the model's units '${units}' are unknown` };
-    // Straight into shared memory where the storage can, so the workers read it without a copy.
-    const bytes = (await deps.storage.getShared?.(p.modelKey)) ?? (await deps.storage.get(p.modelKey));
-    const measured = await deps.engine.measure(bytes, { filename: p.modelKey, units }, progress);
+    // A model on the local disk is read by the workers themselves; elsewhere (S3) it is fetched.
+    const local = await deps.storage.localFile?.(p.modelKey);
+    const info = { filename: p.modelKey, units };
+    const measured = local
+      ? await deps.engine.measureFile(local, info, progress)
+      : await deps.engine.measure(await deps.storage.get(p.modelKey), info, progress);
     priceCalculation.observe(
       { service: 'pricing', size: modelSizeClass(measured.figures.triangleCount) },
       (performance.now() - started) / 1000,

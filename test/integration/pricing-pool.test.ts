@@ -3,6 +3,9 @@
  * and a worker that crashes or hangs has its task retried on a fresh worker, a bounded number
  * of times, without taking the process down.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeMesh } from '../../src/platform/geometry/mesh.js';
@@ -37,6 +40,57 @@ describe('pricing engine on the worker pool', () => {
     const ascii = await e.measure(toAsciiStl(mesh), { filename: 'ring.stl', units: 'mm' });
     assert.equal(ascii.format, 'ascii');
     assert.ok(Math.abs(ascii.figures.volumeMm3 - expected.volumeMm3) / expected.volumeMm3 < 1e-6);
+  });
+
+  test('models priced one after another in reused buffers measure as on a fresh engine', async () => {
+    const e = engine();
+    const fresh = () => engine();
+    const large = torusMesh(10, 2, 300, 150);
+    const small = sphereMesh(5, 20);
+    const holed = { ...large, positions: large.positions.slice(9), triangleCount: large.triangleCount - 1 };
+    // Large, then smaller ones in buffers that still hold the large one's bytes, then large again.
+    for (const mesh of [large, small, holed, large]) {
+      const bytes = toBinaryStl(mesh);
+      const shared = new Uint8Array(e.buffers.take(bytes.length), 0, bytes.length);
+      shared.set(bytes);
+      const got = await e.measure(shared, { filename: 'm.stl', units: 'mm' });
+      e.buffers.give(shared.buffer as SharedArrayBuffer);
+      const want = await fresh().measure(bytes, { filename: 'm.stl', units: 'mm' });
+      assert.deepEqual({ ...got, stageMs: {} }, { ...want, stageMs: {} }, `${mesh.triangleCount} triangles`);
+    }
+    assert.ok(e.buffers.keptBytes >= 2 * toBinaryStl(large).length, 'file and positions buffers kept');
+  });
+
+  test('a stored file measured by the workers reading it themselves measures as its bytes do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-engine-'));
+    try {
+      const e = engine();
+      const torus = torusMesh(10, 2, 300, 150);
+      const files: Array<[string, Buffer]> = [
+        ['binary', toBinaryStl(torus)],
+        ['ascii', toAsciiStl(sphereMesh(5, 12))],
+        ['longer than its header says', Buffer.concat([toBinaryStl(torus), Buffer.alloc(100)])],
+      ];
+      for (const [what, bytes] of files) {
+        const path = join(dir, 'm.stl');
+        writeFileSync(path, bytes);
+        const got = await e.measureFile({ path, size: bytes.length }, { filename: 'm.stl', units: 'mm' });
+        const want = await e.measure(bytes, { filename: 'm.stl', units: 'mm' });
+        assert.deepEqual({ ...got, stageMs: {} }, { ...want, stageMs: {} }, what);
+      }
+      // A header claiming more triangles than the limit: refused before anything is read.
+      const huge = Buffer.alloc(84 + 50 * 2);
+      huge.writeUInt32LE(2, 80);
+      const path = join(dir, 'huge.stl');
+      writeFileSync(path, huge);
+      const small = new PricingEngine(e.pool, { maxTriangles: 1 });
+      await assert.rejects(
+        small.measureFile({ path, size: huge.length }, { filename: 'huge.stl', units: 'mm' }),
+        (err: Error & { code?: string }) => err.code === 'MODEL_TOO_LARGE',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the validation report: a flipped triangle and bytes beyond the header are named', async () => {

@@ -1,6 +1,6 @@
 /** Model storage: the S3 implementation against a real S3-protocol server, and the disk one. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync as readFile, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -59,14 +59,13 @@ describe('disk storage', () => {
     await assert.rejects(storage.put('../outside.stl', model), /escapes the storage folder/);
   });
 
-  test('a model read for the workers lands in shared memory, byte for byte', async () => {
+  test('a stored file is found on disk with its size, for the workers to read it themselves', async () => {
     const model = toBinaryStl(torusMesh(10, 2, 100, 50));
     await storage.put('models/big/m.stl', model);
-    const shared = await storage.getShared('models/big/m.stl');
-    assert.ok(shared.buffer instanceof SharedArrayBuffer);
-    assert.equal(shared.byteOffset, 0);
-    assert.ok(Buffer.from(shared.buffer, 0, shared.byteLength).equals(model));
-    await assert.rejects(storage.getShared('models/none.stl'), FileMissingError);
-    await assert.rejects(storage.getShared('../outside.stl'), /escapes the storage folder/);
+    const local = await storage.localFile('models/big/m.stl');
+    assert.equal(local.size, model.length);
+    assert.ok(readFile(local.path).equals(model));
+    await assert.rejects(storage.localFile('models/none.stl'), FileMissingError);
+    await assert.rejects(storage.localFile('../outside.stl'), /escapes the storage folder/);
   });
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import {
+  analyzeBinaryStlFileRange,
   analyzeBinaryStlRange,
   analyzeRange,
   binaryStlOrigin,
@@ -118,6 +119,44 @@ test('the fused path gives bit-identical sums with and without writing positions
   const shifted = new Uint8Array(bytes.length + 3);
   shifted.set(bytes, 3);
   assert.deepEqual(analyzeBinaryStlRange(shifted.subarray(3), 0, n, o), plain);
+});
+
+test('a file read block by block measures as its bytes in memory do, ranges and positions alike', () => {
+  const { mesh } = testModel('torus', 20_000);
+  const bytes = toBinaryStl(mesh);
+  const n = mesh.triangleCount;
+  const o = binaryStlOrigin(bytes);
+  // Reads that stop short now and then, as a file read may: the reader asks again.
+  const read = (into: Uint8Array, position: number) => {
+    const len = Math.min(into.byteLength, 777, bytes.length - position);
+    into.set(bytes.subarray(position, position + len));
+    return len;
+  };
+  // Blocks of 7 triangles plus a stray byte: ranges never line up with them.
+  const block = new Uint8Array(7 * 50 + 1);
+  const fromMemory = new Float32Array(n * 9);
+  const fromFile = new Float32Array(n * 9);
+  for (const [from, to] of unevenRanges(n, 5))
+    assert.deepEqual(
+      analyzeBinaryStlFileRange(read, n, from, to, o, fromFile, block),
+      analyzeBinaryStlRange(bytes, from, to, o, fromMemory),
+      `${from}–${to}`,
+    );
+  assert.deepEqual(fromFile, fromMemory);
+  assert.deepEqual(fromFile, mesh.positions);
+
+  // A file that ends before the header's count: MODEL_TRUNCATED, naming both sizes.
+  const short = bytes.subarray(0, bytes.length - 120);
+  const readShort = (into: Uint8Array, position: number) => {
+    const len = Math.max(0, Math.min(into.byteLength, short.length - position));
+    into.set(short.subarray(position, position + len));
+    return len;
+  };
+  const err = throwsCode(
+    () => analyzeBinaryStlFileRange(readShort, n, n - 10, n, o, fromFile, block),
+    'MODEL_TRUNCATED',
+  );
+  assert.match(err.message, new RegExp(String(bytes.length)));
 });
 
 test('degenerate triangles are counted, and add no volume or area', () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateMesh } from '../../src/platform/geometry/validate.js';
 import { checkTopology, weldVertices } from '../../src/platform/geometry/topology.js';
+import { Scratch } from '../../src/platform/geometry/scratch.js';
 import type { Mesh } from '../../src/platform/geometry/mesh.js';
 import { parseStl } from '../../src/platform/geometry/stl.js';
 import { readModel } from '../../src/platform/geometry/read-model.js';
@@ -150,4 +151,39 @@ test('a 1 M-triangle closed mesh is found watertight, with every vertex welded',
   assert.equal(t.openEdges + t.nonManifoldEdges + t.misorientedEdges, 0);
   assert.equal(t.edgeCount, 1_500_000);
   assert.equal(t.vertexCount, 500_000);
+});
+
+test('one scratch reused across meshes gives what fresh arrays give, whatever came before', () => {
+  const scratch = new Scratch();
+  const open = trianglesOf(testModel('sphere', 2_000).mesh);
+  open.splice(7, 1);
+  const rnd = lcg(5);
+  const soup = Array.from({ length: 3_000 }, () => Array.from({ length: 9 }, () => rnd(1_000_000) / 1000));
+  // Large first (the arrays hold its values), then smaller and different ones, then large again.
+  const meshes = [
+    torusMesh(10, 2, 200, 100),
+    meshOf(open),
+    meshOf(soup),
+    cubeMesh(3),
+    meshOf(trianglesOf(torusMesh(8, 1.5, 24, 12)).map(flipped)),
+    torusMesh(10, 2, 200, 100),
+  ];
+  for (const [i, mesh] of meshes.entries())
+    assert.deepEqual(
+      checkTopology(mesh.positions, mesh.triangleCount, scratch),
+      checkTopology(mesh.positions, mesh.triangleCount),
+      `mesh ${i}`,
+    );
+});
+
+test('a scratch array is zeroed when asked, and grows when too small', () => {
+  const scratch = new Scratch();
+  const a = scratch.int32('a', 10);
+  a.fill(7);
+  assert.deepEqual([...scratch.int32('a', 10)], Array(10).fill(7), 'reused as it was left');
+  assert.deepEqual([...scratch.int32('a', 10, true)], Array(10).fill(0));
+  const big = scratch.int32('a', 1_000);
+  assert.equal(big.length, 1_000);
+  assert.ok(big.every((v) => v === 0));
+  assert.notEqual(scratch.int32('b', 10).buffer, big.buffer, 'each name has its own buffer');
 });

@@ -350,6 +350,54 @@ export function analyzeBinaryStlRange(
   return toPartial(from, to, o, acc);
 }
 
+/**
+ * analyzeBinaryStlRange for a file that is read here rather than held whole in memory: the
+ * records of triangles [from, to) are read block by block into `block` (a small buffer that stays
+ * in cache) by `read(into, position)`, which fills `into` from that byte of the file and returns
+ * how many bytes it read (fs.readSync on a descriptor). Each block is summed and copied to
+ * `positionsOut` while it is still in cache, so the file's bytes cross main memory once, from
+ * the page cache, instead of being copied into a buffer and read back from it.
+ * A file that ends early is MODEL_TRUNCATED (`claimed` is the header's count, for the message).
+ */
+export function analyzeBinaryStlFileRange(
+  read: (into: Uint8Array, position: number) => number,
+  claimed: number,
+  from: number,
+  to: number,
+  origin: Vec3,
+  positionsOut: Float32Array,
+  block: Uint8Array,
+): PartialAnalysis {
+  checkRange(from, to, claimed, 'the binary STL (its header count)');
+  if (positionsOut.length < 9 * to) {
+    throw new RangeError(
+      `positionsOut holds ${positionsOut.length} floats, triangle ${to - 1} needs ${9 * to}`,
+    );
+  }
+  const perBlock = Math.floor(block.byteLength / BINARY_TRIANGLE_BYTES);
+  if (perBlock < 1) throw new RangeError(`a block of ${block.byteLength} bytes holds no triangle`);
+  const v = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const out = new Uint32Array(positionsOut.buffer, positionsOut.byteOffset, positionsOut.length);
+  const o = finiteOrigin(origin);
+  const acc = newAccumulator();
+  for (let t0 = from; t0 < to; t0 += perBlock) {
+    const n = Math.min(perBlock, to - t0);
+    const want = BINARY_TRIANGLE_BYTES * n;
+    const position = binaryExpectedBytes(t0);
+    for (let got = 0; got < want;) {
+      const r = read(block.subarray(got, want), position + got);
+      if (r <= 0) {
+        throw new ModelTruncatedError(claimed, binaryExpectedBytes(claimed), position + got);
+      }
+      got += r;
+    }
+    // Vertex floats start 12 bytes into each record, after the stored normal (ignored).
+    sumRange(v, 12, BINARY_TRIANGLE_BYTES, n, o, acc);
+    copyVertexBits(v, 12, n, out, 9 * t0);
+  }
+  return toPartial(from, to, o, acc);
+}
+
 /** The first vertex with three finite coordinates among `count` triangles, else (0,0,0). */
 export function meshOrigin(positions: Float32Array, count = Math.floor(positions.length / 9)): Vec3 {
   for (let i = 0, end = Math.min(count * 9, positions.length - 2); i < end; i += 3) {

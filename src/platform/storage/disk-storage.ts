@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { FileMissingError, type FileStorage } from './file-storage.js';
 
@@ -32,26 +32,13 @@ export class DiskStorage implements FileStorage {
     }
   }
 
-  /** Read straight into shared memory: no Buffer in between and no copy of a large model. */
-  async getShared(key: string): Promise<Uint8Array> {
-    let file;
+  /** Where a stored file is on this machine, and its size: for readers that read it themselves. */
+  async localFile(key: string): Promise<{ path: string; size: number }> {
+    const path = this.pathOf(key);
     try {
-      file = await open(this.pathOf(key), 'r');
+      return { path, size: (await stat(path)).size };
     } catch (err) {
       throw missing(err, key);
-    }
-    try {
-      const { size } = await file.stat();
-      const bytes = new Uint8Array(new SharedArrayBuffer(size));
-      let read = 0;
-      while (read < size) {
-        const { bytesRead } = await file.read(bytes, read, size - read, read);
-        if (bytesRead === 0) break; // the file shrank meanwhile (keys are written once: not expected)
-        read += bytesRead;
-      }
-      return read === size ? bytes : bytes.subarray(0, read);
-    } finally {
-      await file.close();
     }
   }
 }

@@ -7,10 +7,11 @@ export interface FileStorage {
   put(key: string, data: Buffer, contentType: string): Promise<void>;
   get(key: string): Promise<Buffer>;
   /**
-   * The bytes in a SharedArrayBuffer that worker threads read without a copy, read into it
-   * directly. Only storages that can do so (a local file) have it; callers fall back to get().
+   * The stored file's path on this machine and its size, for a reader that reads it itself
+   * (the pricing workers read a large model range by range). Only a local disk has it; callers
+   * fall back to get().
    */
-  getShared?(key: string): Promise<Uint8Array>;
+  localFile?(key: string): Promise<{ path: string; size: number }>;
   close?(): Promise<void>;
 }
 

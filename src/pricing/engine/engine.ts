@@ -14,7 +14,11 @@ import {
   type PartialAnalysis,
 } from '../../platform/geometry/analysis.js';
 import { detectModelFormat } from '../../platform/geometry/read-model.js';
-import { binaryClaimedCount, binaryExpectedBytes } from '../../platform/geometry/stl-binary.js';
+import {
+  BINARY_HEADER_BYTES,
+  binaryClaimedCount,
+  binaryExpectedBytes,
+} from '../../platform/geometry/stl-binary.js';
 import {
   ModelBadNumberError,
   ModelNoTrianglesError,
@@ -26,7 +30,9 @@ import { validationReport, type ValidationReport } from '../../platform/geometry
 import type { TopologyCounts } from './tasks.js';
 import type { Vec3 } from '../../platform/geometry/mesh.js';
 import type { ModelFigures } from '../../contracts/events.js';
+import { open, readFile } from 'node:fs/promises';
 import { PricingPool } from './pool.js';
+import { SharedBufferPool } from './shared-buffers.js';
 
 export type Stage = 'parse' | 'analyse' | 'validate' | 'price';
 
@@ -44,54 +50,156 @@ export interface Measured {
   stageMs: Record<string, number>;
 }
 
+/** What reading a model hands the later stages. */
+interface ReadModel {
+  kind: Measured['format'];
+  count: number;
+  positions: SharedArrayBuffer;
+  parts: PartialAnalysis[];
+  byteLength: number;
+}
+
+/** How much of a stored file is read first, to tell a binary STL (and find its origin). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first `bytes` bytes of a file. */
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
+  const f = await open(path, 'r');
+  try {
+    const head = new Uint8Array(bytes);
+    let got = 0;
+    while (got < bytes) {
+      const { bytesRead } = await f.read(head, got, bytes - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return head.subarray(0, got);
+  } finally {
+    await f.close();
+  }
+}
+
 /** Ranges below this many triangles are not worth a task of their own. */
 const MIN_RANGE = 25_000;
 
 export class PricingEngine {
+  /** The file bytes and positions of the models in work, reused from one model to the next. */
+  readonly buffers: SharedBufferPool;
+
   constructor(
     readonly pool: PricingPool,
     private readonly limits: { maxTriangles: number },
-  ) {}
+  ) {
+    // Each model in work holds two (its file and its positions); one model per thread.
+    this.buffers = new SharedBufferPool(2 * pool.threads + 2);
+  }
 
+  /**
+   * Measures a model, then hands the buffers it used back; only once every task has settled,
+   * so no worker still reads or writes them.
+   */
   async measure(
     file: Uint8Array,
     info: { filename: string; units: Unit },
     progress: (p: Progress) => void = () => undefined,
   ): Promise<Measured> {
-    const t0 = performance.now();
-    const format = detectModelFormat(file, info.filename);
+    return this.holding((held) => this.readBytes(file, info.filename, progress, held), info, progress);
+  }
+
+  /**
+   * Measures a model stored in a local file. A binary STL is read by the workers themselves,
+   * each its range, block by block into cache, and measured as it arrives: the 50 MB of a
+   * 1M-triangle model are never copied into one buffer and read back from it. Anything else
+   * (ASCII STL, OBJ, a binary STL whose size disagrees with its header) is read whole and goes
+   * the way of measure().
+   */
+  async measureFile(
+    file: { path: string; size: number },
+    info: { filename: string; units: Unit },
+    progress: (p: Progress) => void = () => undefined,
+  ): Promise<Measured> {
+    const head = await readHead(file.path, Math.min(file.size, HEAD_BYTES));
+    const claimed = head.byteLength >= BINARY_HEADER_BYTES ? binaryClaimedCount(head) : -1;
+    if (claimed < 0 || binaryExpectedBytes(claimed) !== file.size)
+      return this.measure(await readFile(file.path), info, progress);
+    return this.holding(
+      async (held) => {
+        const positions = this.binaryPositions(claimed, file.size, held);
+        // The origin from the first triangles; past them (all non-finite) any point is exact too.
+        const origin = binaryStlOrigin(head);
+        const parts = await this.ranges(claimed, progress, (from, to) =>
+          this.pool.run<PartialAnalysis>(
+            { kind: 'binary-file-range', path: file.path, claimed, from, to, origin, positions },
+            'reading the model',
+          ),
+        );
+        return { kind: 'binary', count: claimed, positions, parts, byteLength: file.size };
+      },
+      info,
+      progress,
+    );
+  }
+
+  /**
+   * Reads a model with `read`, then analyses and checks it; the buffers it took go back to the
+   * pool only once every task has settled, so no worker still reads or writes them.
+   */
+  private async holding(
+    read: (held: SharedArrayBuffer[]) => Promise<ReadModel>,
+    info: { units: Unit },
+    progress: (p: Progress) => void,
+  ): Promise<Measured> {
+    const held: SharedArrayBuffer[] = [];
+    try {
+      const t0 = performance.now();
+      return await this.finish(await read(held), info, progress, t0);
+    } finally {
+      for (const b of held) this.buffers.give(b);
+    }
+  }
+
+  /** The size checks of a binary STL, before anything is allocated; then its positions. */
+  private binaryPositions(count: number, byteLength: number, held: SharedArrayBuffer[]): SharedArrayBuffer {
+    // A 100-byte file claiming 4 billion triangles costs nothing.
+    if (binaryExpectedBytes(count) > byteLength)
+      throw new ModelTruncatedError(count, binaryExpectedBytes(count), byteLength);
+    if (count > this.limits.maxTriangles)
+      throw new ModelTooLargeError(`${count} triangles, the limit is ${this.limits.maxTriangles}`);
+    if (count === 0) throw new ModelNoTrianglesError('the binary STL header says 0 triangles');
+    const positions = this.buffers.take(count * 36);
+    held.push(positions);
+    return positions;
+  }
+
+  private async readBytes(
+    file: Uint8Array,
+    filename: string,
+    progress: (p: Progress) => void,
+    held: SharedArrayBuffer[],
+  ): Promise<ReadModel> {
+    const format = detectModelFormat(file, filename);
     // Every worker reads the same bytes: an upload already arrives in shared memory (see
-    // model-upload.ts), and so does a model read from disk storage (getShared); anything
-    // else is copied there once.
+    // model-upload.ts); anything else is copied there once.
     let bytes: SharedArrayBuffer;
     if (file.buffer instanceof SharedArrayBuffer && file.byteOffset === 0) bytes = file.buffer;
     else {
-      bytes = new SharedArrayBuffer(file.byteLength);
+      bytes = this.buffers.take(file.byteLength);
+      held.push(bytes);
       new Uint8Array(bytes).set(file);
     }
     const byteLength = file.byteLength;
 
-    let positions: SharedArrayBuffer;
-    let count: number;
-    let parts: PartialAnalysis[];
-    let kind: Measured['format'];
     if (format === 'binary') {
-      kind = 'binary';
-      count = binaryClaimedCount(file);
-      // Every size check before any allocation: a 100-byte file claiming 4 billion triangles costs nothing.
-      if (binaryExpectedBytes(count) > byteLength)
-        throw new ModelTruncatedError(count, binaryExpectedBytes(count), byteLength);
-      if (count > this.limits.maxTriangles)
-        throw new ModelTooLargeError(`${count} triangles, the limit is ${this.limits.maxTriangles}`);
-      if (count === 0) throw new ModelNoTrianglesError('the binary STL header says 0 triangles');
-      positions = new SharedArrayBuffer(count * 36);
+      const count = binaryClaimedCount(file);
+      const positions = this.binaryPositions(count, byteLength, held);
       const origin = binaryStlOrigin(file);
-      parts = await this.ranges(count, progress, (from, to) =>
+      const parts = await this.ranges(count, progress, (from, to) =>
         this.pool.run<PartialAnalysis>(
           { kind: 'binary-range', bytes, byteLength, from, to, origin, positions },
           'reading the model',
         ),
       );
+      return { kind: 'binary', count, positions, parts, byteLength };
     } else {
       progress({ stage: 'parse', done: 0, total: 1 });
       const parsed = await this.pool.run<{
@@ -109,9 +217,9 @@ export class PricingEngine {
         'reading the model',
       );
       progress({ stage: 'parse', done: 1, total: 1 });
-      ({ positions, triangleCount: count, format: kind } = parsed);
+      const { positions, triangleCount: count, format: kind } = parsed;
       const origin = meshOrigin(new Float32Array(positions), count);
-      parts = await this.ranges(
+      const parts = await this.ranges(
         count,
         () => undefined,
         (from, to) =>
@@ -120,7 +228,18 @@ export class PricingEngine {
             'measuring the model',
           ),
       );
+      return { kind, count, positions, parts, byteLength };
     }
+  }
+
+  /** Combines the ranges' sums, checks the topology, and reports the figures. */
+  private async finish(
+    read: ReadModel,
+    info: { units: Unit },
+    progress: (p: Progress) => void,
+    t0: number,
+  ): Promise<Measured> {
+    const { kind, count, positions, parts, byteLength } = read;
     const tParsed = performance.now();
     progress({ stage: 'analyse', done: 1, total: 1 });
     const a = combineAnalyses(parts);
@@ -167,13 +286,17 @@ export class PricingEngine {
     const n = Math.max(1, Math.min(this.pool.threads * 2, Math.ceil(count / MIN_RANGE)));
     let done = 0;
     progress({ stage: 'parse', done, total: n });
-    return Promise.all(
+    // Every range settles before this returns, failed or not: the buffers they write are reused.
+    const settled = await Promise.allSettled(
       Array.from({ length: n }, async (_, i) => {
         const part = await task(Math.floor((count * i) / n), Math.floor((count * (i + 1)) / n));
         progress({ stage: 'parse', done: ++done, total: n });
         return part;
       }),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<PartialAnalysis>).value);
   }
 }
 

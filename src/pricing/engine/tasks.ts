@@ -22,6 +22,17 @@ export type WorkerTask =
       fault?: WorkerFault;
     }
   | {
+      /** A binary STL read from a local file by the worker itself, range by range. */
+      kind: 'binary-file-range';
+      path: string;
+      claimed: number;
+      from: number;
+      to: number;
+      origin: Vec3;
+      positions: SharedArrayBuffer;
+      fault?: WorkerFault;
+    }
+  | {
       kind: 'parse';
       bytes: SharedArrayBuffer;
       byteLength: number;

@@ -2,11 +2,23 @@
  * A pricing worker thread (run by piscina): one task is one stage of one model, a range of
  * triangles to parse and measure, a text model to parse, or the topology check.
  */
-import { analyzeBinaryStlRange, analyzeRange } from '../../platform/geometry/analysis.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import {
+  analyzeBinaryStlFileRange,
+  analyzeBinaryStlRange,
+  analyzeRange,
+} from '../../platform/geometry/analysis.js';
 import { readModel } from '../../platform/geometry/read-model.js';
 import { checkTopology } from '../../platform/geometry/topology.js';
 import { isModelError } from '../../platform/geometry/stl-errors.js';
+import { Scratch } from '../../platform/geometry/scratch.js';
 import type { WorkerResult, WorkerTask } from './tasks.js';
+
+/** The topology check's working arrays, kept from one model to the next (one task at a time). */
+const scratch = new Scratch();
+
+/** Where a file range is read, block by block: 100 KB, 2048 triangle records, stays in cache. */
+const block = new Uint8Array(2048 * 50);
 
 function run(task: WorkerTask): WorkerResult {
   switch (task.kind) {
@@ -18,10 +30,26 @@ function run(task: WorkerTask): WorkerResult {
         task.origin,
         new Float32Array(task.positions),
       );
+    case 'binary-file-range': {
+      const fd = openSync(task.path, 'r');
+      try {
+        return analyzeBinaryStlFileRange(
+          (into, position) => readSync(fd, into, 0, into.byteLength, position),
+          task.claimed,
+          task.from,
+          task.to,
+          task.origin,
+          new Float32Array(task.positions),
+          block,
+        );
+      } finally {
+        closeSync(fd);
+      }
+    }
     case 'range':
       return analyzeRange(new Float32Array(task.positions), task.from, task.to, task.origin);
     case 'topology': {
-      const t = checkTopology(new Float32Array(task.positions), task.triangleCount);
+      const t = checkTopology(new Float32Array(task.positions), task.triangleCount, scratch);
       return {
         openEdges: t.openEdges,
         nonManifoldEdges: t.nonManifoldEdges,
