@@ -8,7 +8,7 @@
  *   BENCH_RATES=200,600 BENCH_SECONDS=5 npm run bench:pipeline
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +18,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
 import { startSpanSink } from './span-sink.js';
+import { cpuPerOrder, cpuSeconds } from './cpu.js';
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -50,48 +51,6 @@ interface Row {
   cpuMsPerOrder: number;
   cpuByProcess: [string, number][];
   commitsPerOrder: number;
-}
-
-/**
- * CPU seconds used so far by every process the pipeline runs on (services, PostgreSQL,
- * RabbitMQ, this load generator), from /proc, grouped by what the process is: the budget that
- * decides the sustainable rate, and where it goes.
- */
-function cpuSeconds(): Map<string, number> {
-  const byProcess = new Map<string, number>();
-  if (!existsSync('/proc/self/stat')) return byProcess;
-  const tick = 100; // USER_HZ on Linux
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      const label =
-        pid === String(process.pid)
-          ? 'load generator'
-          : (/atelier\.js serve (\S+)/.exec(cmd)?.[1] ??
-            (/^postgres/.test(cmd) ? 'postgres' : /beam\.smp/.test(cmd) ? 'rabbitmq' : undefined));
-      if (!label) continue;
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      const used = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
-      byProcess.set(label, (byProcess.get(label) ?? 0) + used);
-    } catch {
-      // the process ended between listing and reading
-    }
-  }
-  return byProcess;
-}
-
-/** CPU ms per order spent by each kind of process between two readings, most first. */
-function cpuPerOrder(
-  before: Map<string, number>,
-  after: Map<string, number>,
-  orders: number,
-): [string, number][] {
-  return [...after]
-    .map(([label, s]): [string, number] => [
-      label,
-      Math.round((((s - (before.get(label) ?? 0)) * 1000) / Math.max(orders, 1)) * 10) / 10,
-    ])
-    .sort((a, b) => b[1] - a[1]);
 }
 
 /** Transactions committed so far across every service's database. */

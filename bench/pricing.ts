@@ -10,7 +10,7 @@ import { runDistributedPricingBench } from './pricing-distributed.js';
 import { runGeometryBench } from './pricing-geometry.js';
 
 const SECTIONS: Array<() => Promise<string>> = [
-  runGeometryBench,
+  ...(process.env.BENCH_PRICING_GEOMETRY === '0' ? [] : [runGeometryBench]),
   ...(process.env.BENCH_PRICING_DISTRIBUTED === '0' ? [] : [runDistributedPricingBench]),
 ];
 

@@ -12,6 +12,8 @@ export interface ClusterOptions {
   /** Database names are `<dbPrefix>_<service>`. */
   dbPrefix: string;
   instances: Record<string, number>;
+  /** The services to start (default: all); the others' ports stay reserved for them. */
+  services?: readonly string[];
   basePort: number;
   /** Shared model storage folder (every process reads and writes models there). */
   storageDir: string;
@@ -88,6 +90,10 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   }
   let port = o.basePort;
   for (const service of SERVICE_NAMES) {
+    if (o.services && !o.services.includes(service)) {
+      port += o.instances[service] ?? 1;
+      continue;
+    }
     for (let i = 0; i < (o.instances[service] ?? 1); i++) {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
