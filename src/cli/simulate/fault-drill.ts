@@ -6,8 +6,11 @@ import type { ApiClient } from './client.js';
  *
  * - Stage deadlines are shortened (restored afterwards), so a stuck order is late in seconds.
  * - From a third of the placements until shortly after the last: the MES drops every approval
- *   it receives (a lost message: the tracker's reconciliation must notice) and the CRM fails
- *   every price it receives (retried, then dead-lettered).
+ *   it receives (a lost message: the tracker's reconciliation must notice); from its first
+ *   dropped approval (or the last placement, if none came by then), the CRM fails every price
+ *   it receives (retried, then dead-lettered). One after the other, so some orders are approved
+ *   and then lost whatever the machine's pace: switched on together, a platform running behind
+ *   fails every price before the CRM approves anything, and nothing is there to lose.
  */
 export interface FaultDrillOptions {
   /** Base URLs (with their /api/<service> prefix) of the services whose switches are flipped. */
@@ -69,11 +72,34 @@ export class FaultDrill {
       });
   }
 
+  private async setFault(f: (typeof FAULTS)[number], on: boolean): Promise<void> {
+    await this.must('PUT', `${f.service === 'mes' ? this.o.mes : this.o.crm}/faults`, {
+      [f.switch]: on ? f.type : null,
+    });
+  }
+
+  /** Messages the MES's consumer has dropped on purpose so far. */
+  private async mesDropped(): Promise<number> {
+    const health = (await this.must('GET', `${this.o.mes}/health`)) as { consumer?: { dropped?: number } };
+    return health.consumer?.dropped ?? 0;
+  }
+
+  /**
+   * Switches the MES fault on, then the CRM's once the MES has dropped an approval or
+   * `placedAll` resolves (the last order placed), whichever comes first. Resolves when both are on.
+   */
+  async startFaults(placedAll: Promise<void>): Promise<void> {
+    const [mes, crm] = FAULTS;
+    const before = await this.mesDropped();
+    await this.setFault(mes, true);
+    let placed = false;
+    void placedAll.then(() => (placed = true));
+    while (!placed && (await this.mesDropped()) === before) await new Promise((r) => setTimeout(r, 100));
+    await this.setFault(crm, true);
+  }
+
   async setFaults(on: boolean): Promise<void> {
-    for (const f of FAULTS)
-      await this.must('PUT', `${f.service === 'mes' ? this.o.mes : this.o.crm}/faults`, {
-        [f.switch]: on ? f.type : null,
-      });
+    for (const f of FAULTS) await this.setFault(f, on);
   }
 
   /**

@@ -32,8 +32,8 @@ export interface SimulationOptions {
   partnerShare?: number;
   /**
    * The fault drill (`--faults`): shortened stage deadlines, faults switched on from a third of
-   * the placements until shortly after the last, and a check that every order that did not
-   * finish has an incident.
+   * the placements until shortly after the last (see fault-drill.ts), and a check that every
+   * order that did not finish has an incident.
    */
   faults?: { deadlineSeconds: number; explainWaitSeconds: number };
 }
@@ -181,19 +181,27 @@ export async function runSimulation(o: SimulationOptions) {
 
   // Intake: one order every 1/rate seconds, without waiting for earlier ones (bounded in flight).
   const inflight = new Set<Promise<void>>();
+  let placedAll = () => undefined as void;
+  const allPlaced = new Promise<void>((resolve) => (placedAll = resolve));
+  let faultsOn: Promise<void> | undefined;
   for (let i = 0; i < o.orders; i++) {
     const due = t0 + (i * 1000) / o.rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     while (inflight.size >= 512) await Promise.race(inflight);
-    if (drill && i === Math.floor(o.orders / 3)) await drill.setFaults(true);
+    if (drill && i === Math.floor(o.orders / 3)) {
+      faultsOn = drill.startFaults(allPlaced);
+      faultsOn.catch(() => undefined); // awaited after the intake, where its failure is reported
+    }
     const p = placeOne(i).finally(() => inflight.delete(p));
     inflight.add(p);
     if (i % 50 === 0) bar?.update(staff.closedByCarrier.size, { placed: placed.length, phase: 'placing' });
   }
   await Promise.all(inflight);
+  placedAll();
   const intakeSeconds = (performance.now() - t0) / 1000;
   if (drill) {
+    await faultsOn;
     // The last orders' prices and approvals are still on their way: the faults hold until then.
     await sleep(FAULT_HOLD_MS);
     await drill.setFaults(false);
