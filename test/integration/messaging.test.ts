@@ -18,11 +18,15 @@ import {
   cancelledEvent,
   consumerName,
   deleteQueues,
+  deleteTestNamespace,
   effectsFor,
   embeddedTransport,
   logger,
   serviceDb,
 } from '../support/messaging.js';
+
+// The broker is shared: the exchanges this file declared go when it ends.
+after(() => deleteTestNamespace());
 
 const recordEffect: Handler = async (event, q) => {
   await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);

@@ -16,6 +16,8 @@ import { AMQP_URL, createTestDatabase, requireServer } from './servers.js';
 
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 export const RETRY_TIERS = [50, 100, 200];
+/** This test process's exchanges and queues on the shared broker, removed by deleteTestNamespace. */
+export const TEST_NAMESPACE = `atelier-test-msg-${randomBytes(3).toString('hex')}`;
 
 /** A service-like database: the platform's messaging tables plus a table recording effects. */
 export async function serviceDb(label: string): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
@@ -35,7 +37,13 @@ export async function serviceDb(label: string): Promise<{ db: Db; url: string; d
 
 export async function amqpTransport(): Promise<AmqpTransport> {
   await requireServer('RabbitMQ', AMQP_URL);
-  const t = new AmqpTransport({ url: AMQP_URL, logger, retryTiersMs: RETRY_TIERS, deliveryLimit: 5 });
+  const t = new AmqpTransport({
+    url: AMQP_URL,
+    logger,
+    retryTiersMs: RETRY_TIERS,
+    deliveryLimit: 5,
+    namespace: TEST_NAMESPACE,
+  });
   await t.start();
   return t;
 }
@@ -69,7 +77,7 @@ export function consumerName(label: string): string {
 /** Removes a test consumer's RabbitMQ queues. */
 export async function deleteQueues(
   consumer: string,
-  namespace = 'atelier',
+  namespace = TEST_NAMESPACE,
   tiers = RETRY_TIERS,
 ): Promise<void> {
   const n = amqpNames(namespace);
@@ -83,6 +91,11 @@ export async function deleteQueues(
     await ch.deleteQueue(q).catch(() => undefined);
   }
   await conn.close();
+}
+
+/** Removes the exchanges amqpTransport() declared (its consumers' queues go with deleteQueues). */
+export function deleteTestNamespace(): Promise<void> {
+  return deleteAmqpNamespace(AMQP_URL, TEST_NAMESPACE, [], RETRY_TIERS);
 }
 
 /** Removes a whole namespace: every service's queues and the two exchanges. */
