@@ -1,8 +1,9 @@
 /**
  * Measures a model on the worker pool, in stages whose progress it reports:
  *   parse    — a binary STL is split into ranges that workers parse and measure in parallel,
- *              straight from the shared file bytes; text formats (ASCII STL, OBJ) are parsed
- *              by one worker, then measured in parallel ranges;
+ *              each reading its range itself (a stored file, measureFile) or from the shared
+ *              bytes (an upload, measure); text formats (ASCII STL, OBJ) are parsed by one
+ *              worker, then measured in parallel ranges;
  *   analyse  — the partial sums (volume, area, bounding box) are combined;
  *   validate — the topology check (open and non-manifold edges) on the whole mesh.
  * Only the figures come back to the main thread; the event loop never runs a triangle loop.
@@ -83,14 +84,15 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
 const MIN_RANGE = 25_000;
 
 export class PricingEngine {
-  /** The file bytes and positions of the models in work, reused from one model to the next. */
+  /** The positions (and copied bytes) of the models in work, reused from one model to the next. */
   readonly buffers: SharedBufferPool;
 
   constructor(
     readonly pool: PricingPool,
     private readonly limits: { maxTriangles: number },
   ) {
-    // Each model in work holds two (its file and its positions); one model per thread.
+    // A model in work holds its positions, and its bytes when they had to be copied; one or two
+    // models per thread.
     this.buffers = new SharedBufferPool(2 * pool.threads + 2);
   }
 

@@ -1,9 +1,10 @@
 /**
  * SharedArrayBuffers kept from one model to the next. Pricing a 1M-triangle binary STL needs
- * 50 MB for the file and 36 MB for the positions the workers write; fresh each time, every
- * 4 KB page of them is a page fault the kernel answers by zeroing the page, about 30 ms of CPU
- * per model on top of the work, and the memory traffic of two pricing processes on one machine
- * then gets in each other's way. Reused, they cost nothing after the first model.
+ * 36 MB for the positions the workers write (and 50 MB for its bytes when an upload must be
+ * copied into shared memory); fresh each time, every 4 KB page of them is a page fault the
+ * kernel answers by zeroing the page, tens of ms of CPU per model on top of the work, and the
+ * memory traffic of two pricing processes on one machine then gets in each other's way.
+ * Reused, they cost nothing after the first model.
  *
  * A buffer goes back only when nothing reads or writes it any more (every task of its model
  * settled). Idle buffers are dropped after a while, so a quiet service holds no large memory.
