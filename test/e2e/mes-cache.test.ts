@@ -6,17 +6,22 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { client, type Client } from '../api/http.js';
 import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
-import { REDIS_URL, requireServer } from '../support/servers.js';
+import { deleteMesCacheKeysSince, mesCacheKeys, REDIS_URL, requireServer } from '../support/servers.js';
 
 let platform: EmbeddedPlatform;
 let api: Client;
+let keysBefore: Set<string>;
 
 before(async () => {
   await requireServer('Redis', REDIS_URL);
+  keysBefore = await mesCacheKeys();
   platform = await startEmbedded({ REDIS_URL, ASSIGN_INTERVAL_MS: '600000' });
   api = client(platform.url);
 });
-after(async () => platform?.destroy());
+after(async () => {
+  await platform?.destroy();
+  if (keysBefore) await deleteMesCacheKeysSince(keysBefore);
+});
 
 interface Counts {
   counts: Record<string, number>;

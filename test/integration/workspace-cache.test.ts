@@ -8,16 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { WorkspaceCache } from '../../src/mes/workspace/cache.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { REDIS_URL, requireServer } from '../support/servers.js';
+import { deleteMesCacheKeysSince, mesCacheKeys, REDIS_URL, requireServer } from '../support/servers.js';
 
 const logger = createLogger('silent');
 let cache: WorkspaceCache;
+let keysBefore: Set<string>;
 
 before(async () => {
   await requireServer('Redis', REDIS_URL);
+  keysBefore = await mesCacheKeys();
   cache = await WorkspaceCache.open(REDIS_URL, `test-${randomUUID()}`, logger);
 });
-after(async () => cache?.close());
+after(async () => {
+  await cache?.close();
+  if (keysBefore) await deleteMesCacheKeysSince(keysBefore);
+});
 
 test('a second read is a hit; a change makes the next read load again', async () => {
   let loads = 0;

@@ -5,6 +5,7 @@
 import { Socket } from 'node:net';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -52,4 +53,38 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
       await c.end();
     },
   };
+}
+
+/** The MES cache's keys on the shared Redis now (`atelier:mes:*`). */
+export async function mesCacheKeys(): Promise<Set<string>> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    const keys = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', 'atelier:mes:*', 'COUNT', 1000);
+      for (const k of batch) keys.add(k);
+      cursor = next;
+    } while (cursor !== '0');
+    return keys;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Deletes the MES cache keys that appeared since `before` (test files run one at a time): the
+ * version keys outlive a test platform by a day otherwise.
+ */
+export async function deleteMesCacheKeysSince(before: Set<string>): Promise<void> {
+  const added = [...(await mesCacheKeys())].filter((k) => !before.has(k));
+  if (added.length === 0) return;
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    await redis.del(...added);
+  } finally {
+    redis.disconnect();
+  }
 }
