@@ -50,20 +50,40 @@ async function ensureDatabases(pgUrl: string, names: string[]): Promise<void> {
   }
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** The last lines a process wrote, kept to explain a start that failed when its output is dropped. */
+const TAIL_LINES = 30;
+
+function keepTail(child: ChildProcess): () => string {
+  const lines: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    lines.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
+    lines.splice(0, Math.max(0, lines.length - TAIL_LINES));
+  });
+  return () => (lines.length ? `; its last output:\n${lines.join('\n')}` : '; it wrote nothing');
+}
+
+async function waitHealthy(
+  url: string,
+  child: ChildProcess,
+  tail: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < end) {
     if (child.exitCode !== null)
-      throw new Error(`${url}: the process exited with code ${child.exitCode} while starting`);
+      throw new Error(`${url}: the process exited with code ${child.exitCode} while starting${tail()}`);
     try {
-      const r = await fetch(`${url}/health`);
+      // Bounded: a port held by something that accepts and never answers must not stall the wait.
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
       if (r.ok) return;
-    } catch {
-      // not listening yet
+      last = `HTTP ${r.status}`;
+    } catch (err) {
+      last = (err as Error).message; // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url}/health did not answer within ${timeoutMs} ms`);
+  throw new Error(`${url}/health did not answer within ${timeoutMs} ms (last: ${last})${tail()}`);
 }
 
 /**
@@ -89,6 +109,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     }
   }
   let port = o.basePort;
+  const tails = new Map<ChildProcess, () => string>();
   for (const service of SERVICE_NAMES) {
     if (o.services && !o.services.includes(service)) {
       port += o.instances[service] ?? 1;
@@ -111,12 +132,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         delete env[`${s.toUpperCase().replace(/-/g, '_')}_READ_DATABASE_URL`];
       }
       delete env.READ_DATABASE_URL;
+      // Dropped output is still read, its last lines kept for the error of a failed start.
       const child = spawn(process.execPath, [bin, 'serve', service], {
         env,
-        stdio: ['ignore', o.output ?? 'inherit', 'inherit'],
+        stdio: ['ignore', o.output === 'ignore' ? 'pipe' : 'inherit', 'inherit'],
       });
       const url = `http://127.0.0.1:${port}${SERVICES[service]?.prefix ?? ''}`;
       processes.push({ service, url, child });
+      tails.set(child, keepTail(child));
       (urls[service] ??= []).push(`http://127.0.0.1:${port}`);
       port++;
     }
@@ -135,7 +158,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   };
   try {
     // Migrations take an advisory lock, so instances of one service may start together.
-    await Promise.all(processes.map((p) => waitHealthy(p.url, p.child)));
+    await Promise.all(processes.map((p) => waitHealthy(p.url, p.child, tails.get(p.child) ?? (() => ''))));
   } catch (err) {
     await stop();
     throw err;
