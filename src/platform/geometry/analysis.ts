@@ -306,6 +306,18 @@ function copyVertexBits(v: DataView, at: number, count: number, out: Uint32Array
 /** Triangles per block when positions are written too: 100 KB of file, warm in cache twice. */
 const BLOCK = 2048;
 
+/** Bytes of one such block of triangle records: the buffer a file range is read into. */
+export const BINARY_BLOCK_BYTES = BLOCK * BINARY_TRIANGLE_BYTES;
+
+/** A positions array must hold triangle `to - 1`. */
+function checkPositionsOut(positionsOut: Float32Array, to: number): void {
+  if (positionsOut.length < 9 * to) {
+    throw new RangeError(
+      `positionsOut holds ${positionsOut.length} floats, triangle ${to - 1} needs ${9 * to}`,
+    );
+  }
+}
+
 /**
  * Sums triangles [from, to) of a binary STL straight from the file bytes (the whole file, header
  * included), without building positions first. With `positionsOut` (the whole mesh's array,
@@ -326,11 +338,7 @@ export function analyzeBinaryStlRange(
   if (binaryExpectedBytes(to) > bytes.byteLength) {
     throw new ModelTruncatedError(claimed, binaryExpectedBytes(claimed), bytes.byteLength);
   }
-  if (positionsOut && positionsOut.length < 9 * to) {
-    throw new RangeError(
-      `positionsOut holds ${positionsOut.length} floats, triangle ${to - 1} needs ${9 * to}`,
-    );
-  }
+  if (positionsOut) checkPositionsOut(positionsOut, to);
   const o = finiteOrigin(origin);
   const acc = newAccumulator();
   // Vertex floats start 12 bytes into each record, after the stored normal (ignored).
@@ -369,11 +377,7 @@ export function analyzeBinaryStlFileRange(
   block: Uint8Array,
 ): PartialAnalysis {
   checkRange(from, to, claimed, 'the binary STL (its header count)');
-  if (positionsOut.length < 9 * to) {
-    throw new RangeError(
-      `positionsOut holds ${positionsOut.length} floats, triangle ${to - 1} needs ${9 * to}`,
-    );
-  }
+  checkPositionsOut(positionsOut, to);
   const perBlock = Math.floor(block.byteLength / BINARY_TRIANGLE_BYTES);
   if (perBlock < 1) throw new RangeError(`a block of ${block.byteLength} bytes holds no triangle`);
   const v = new DataView(block.buffer, block.byteOffset, block.byteLength);

@@ -4,6 +4,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
+  BINARY_BLOCK_BYTES,
   analyzeBinaryStlFileRange,
   analyzeBinaryStlRange,
   analyzeRange,
@@ -17,8 +18,8 @@ import type { WorkerResult, WorkerTask } from './tasks.js';
 /** The topology check's working arrays, kept from one model to the next (one task at a time). */
 const scratch = new Scratch();
 
-/** Where a file range is read, block by block: 100 KB, 2048 triangle records, stays in cache. */
-const block = new Uint8Array(2048 * 50);
+/** Where a file range is read, block by block (100 KB of triangle records: stays in cache). */
+const block = new Uint8Array(BINARY_BLOCK_BYTES);
 
 function run(task: WorkerTask): WorkerResult {
   switch (task.kind) {
