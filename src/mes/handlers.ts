@@ -1,5 +1,6 @@
 import type { EventPayload, EventType } from '../contracts/events.js';
 import type { Handler } from '../platform/messaging/consumer.js';
+import { together } from '../platform/db/together.js';
 import { statusFollower } from '../platform/orders/follow.js';
 import { recordFollowed } from '../platform/orders/history.js';
 import { assignQueued } from './assignment/assigner.js';
@@ -17,11 +18,22 @@ const ACTIVE = { column: 'archive_month', value: `'infinity'` };
 /** An order that ends moves to the archive partition of the month it ended in. */
 const ARCHIVE_ON_END = `(date_trunc('month', $5::timestamptz))::date`;
 
+/**
+ * The events after which the assigner hands queued orders to operators: it reads and changes
+ * every operator's load, so in a batch these run one at a time, never beside each other.
+ */
+export const MES_SERIAL_TYPES: readonly EventType[] = [
+  'order.manufacturing_approved.v1',
+  'order.rejected.v1',
+  'order.cancelled.v1',
+];
+
 export function mesHandlers(opts: MesHandlerOptions): Partial<Record<EventType, Handler>> {
   /** Every submitted order becomes a production order; the pricing service prices it. */
   const submitted: Handler = async (event, q) => {
     const p = event.payload as EventPayload<'order.submitted.v1'>;
-    const ins = await q.query(
+    // The history row goes out with the insert (one round trip); a repeat adds neither.
+    const inserted = q.query(
       `INSERT INTO production_orders (id, number, channel, kind, partner_id, customer_name, status, catalog_sku,
                                     alloy, quantity, list_price_minor, model_key, created_at, due_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'SUBMITTED', $7, $8, $9, $10, $11, $12,
@@ -43,7 +55,7 @@ export function mesHandlers(opts: MesHandlerOptions): Partial<Record<EventType, 
         opts.deadlineDays,
       ],
     );
-    if (ins.rowCount === 1) await recordFollowed(q, null, event);
+    await together(inserted, recordFollowed(q, null, event));
   };
 
   /** The price fixes what the piece needs: set stones need a stone setter. */

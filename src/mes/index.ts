@@ -6,7 +6,7 @@ import type { ServiceDefinition } from '../platform/service.js';
 import { assignQueued } from './assignment/assigner.js';
 import { ensureArchiveMonths } from './archive.js';
 import type { MesDeps } from './deps.js';
-import { mesHandlers } from './handlers.js';
+import { MES_SERIAL_TYPES, mesHandlers } from './handlers.js';
 import { archiveRoutes } from './routes/archive.js';
 import { emailRoutes } from './routes/emails.js';
 import { operatorRoutes } from './routes/operators.js';
@@ -87,6 +87,7 @@ export const mes: ServiceDefinition = {
         deadlineDays: config.PRODUCTION_DEADLINE_DAYS,
         email: Boolean(config.SMTP_URL),
       }),
+      serialTypes: MES_SERIAL_TYPES,
       seed: () => seedOperators(db),
       async close() {
         clearInterval(sweep);

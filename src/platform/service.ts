@@ -42,6 +42,8 @@ export interface ServiceParts {
   handlers: Partial<Record<EventType, AnyHandler>>;
   /** The one channel whose events this service handles, when it is not all of them. */
   channel?: 'b2c' | 'b2b';
+  /** Types whose handlers touch rows shared across orders (see ConsumerOptions.serialTypes). */
+  serialTypes?: readonly EventType[];
   /** Messages handled at once, when the service needs fewer than MESSAGING_PREFETCH (heavy work). */
   prefetch?: number;
   /** Releases what the service opened beyond the runtime's (a worker pool). */
@@ -105,6 +107,7 @@ export async function startService(
     consumer: def.name,
     handlers: parts.handlers,
     ...(parts.channel ? { channel: parts.channel } : {}),
+    ...(parts.serialTypes ? { serialTypes: parts.serialTypes } : {}),
     maxAttempts: ctx.config.MESSAGING_MAX_ATTEMPTS,
     retryDelaysMs: ctx.config.MESSAGING_RETRY_DELAYS_MS,
     prefetch: parts.prefetch ?? ctx.config.MESSAGING_PREFETCH,
