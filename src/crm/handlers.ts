@@ -1,5 +1,7 @@
 import type { Envelope } from '../contracts/envelope.js';
 import type { EventPayload, EventType } from '../contracts/events.js';
+import { isForward } from '../contracts/order-status.js';
+import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import { NotYetError, type Handler } from '../platform/messaging/consumer.js';
 import { statusFollower } from '../platform/orders/follow.js';
@@ -20,7 +22,8 @@ async function known(q: Queryable, event: Envelope): Promise<store.CrmRow> {
 export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Handler>> {
   const submitted: Handler = async (event, q) => {
     const p = event.payload as EventPayload<'order.submitted.v1'>;
-    const ins = await q.query(
+    // The history row goes out with the insert (one round trip); a repeat adds neither.
+    const inserted = q.query(
       `INSERT INTO orders (id, number, channel, kind, partner_id, status, catalog_sku, alloy, quantity,
                            customer_name, customer_email, created_at)
        VALUES ($1, $2, $3, $4, $5, 'SUBMITTED', $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
@@ -38,13 +41,18 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
         event.occurredAt,
       ],
     );
-    if (ins.rowCount === 1) await recordFollowed(q, null, event);
+    await together(inserted, recordFollowed(q, null, event));
   };
 
   const priced: Handler = async (event, q) => {
     const p = event.payload as EventPayload<'order.price_calculated.v1'>;
     const row = await known(q, event);
-    if (!(await recordFollowed(q, row.status, event))) return;
+    const followed = recordFollowed(q, row.status, event);
+    // An older or repeated price only adds its history row.
+    if (!isForward(row.status, 'PRICE_CALCULATED')) {
+      await followed;
+      return;
+    }
     const total = p.breakdown.total;
     const rule = autoApprovalRule(rules, {
       kind: row.kind,
@@ -59,8 +67,10 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
       awaiting_approval: rule === null,
       rejection_reason: null, // a pricing failure's reason, when a retry priced the order
     };
+    // Every write goes out in one round trip (see together()).
+    const writes: Promise<unknown>[] = [followed];
     if (rule) {
-      await recordTransition(q, 'crm', {
+      const approved = recordTransition(q, 'crm', {
         orderId: row.id,
         from: 'PRICE_CALCULATED',
         type: 'order.manufacturing_approved.v1',
@@ -73,13 +83,14 @@ export function crmHandlers(rules: ApprovalRules): Partial<Record<EventType, Han
           rule,
         },
       });
+      writes.push(approved);
       Object.assign(fields, {
         status: 'MANUFACTURING_APPROVED',
         approval: 'auto',
         approved_by: `rule:${rule}`,
       });
     }
-    await store.update(q, row.id, fields);
+    await together(...writes, store.update(q, row.id, fields));
   };
 
   /** Status set by another service (MES stages, a rejection, a cancellation): mirror it. */

@@ -17,6 +17,7 @@ import { bearerToken, requireToken } from '../platform/http/auth.js';
 import { OrderNotFoundError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import {
@@ -177,7 +178,7 @@ export function partnerRoutes(ctx: ServiceContext) {
             modelKey,
             modelSize,
           });
-          await recordTransition(q, 'partner-api', {
+          const submitted = recordTransition(q, 'partner-api', {
             orderId: id,
             from: null,
             type: 'order.submitted.v1',
@@ -196,7 +197,9 @@ export function partnerRoutes(ctx: ServiceContext) {
             },
             details,
           });
-          return view(row, q);
+          // The history read goes out with the transition (one round trip) and sees its row.
+          const [, history] = await together(submitted, readHistory(q, id));
+          return toOrderView(row, history);
         });
         if (created) return reply.status(201).send(created);
         // Another request with this key won the race while this one was being prepared.

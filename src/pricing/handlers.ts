@@ -3,6 +3,7 @@ import type { EventPayload, EventType } from '../contracts/events.js';
 import type { OrderStatus } from '../contracts/order-status.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { AnyHandler, Handler, PreparedHandler } from '../platform/messaging/consumer.js';
+import { together } from '../platform/db/together.js';
 import { recordTransition } from '../platform/orders/history.js';
 import type { PriceOutcome, PriceRequest } from './price-order.js';
 import { priceRequestOf } from './price-order.js';
@@ -40,7 +41,8 @@ export async function recordOutcome(
     payload: request,
   };
   if ('breakdown' in outcome) {
-    await store.saveJob(q, {
+    // The job, the quote and the transition go out in one round trip (see together()).
+    const saved = store.saveJob(q, {
       ...job,
       status: 'priced',
       attempts: 1,
@@ -48,15 +50,21 @@ export async function recordOutcome(
       reason: null,
       stage_ms: outcome.stageMs,
     });
-    if (outcome.breakdown.quoteId) await store.useQuote(q, outcome.breakdown.quoteId, order.orderId);
-    await recordTransition(q, 'pricing', {
-      orderId: order.orderId,
-      from: order.from,
-      ...(order.since ? { since: order.since } : {}),
-      type: 'order.price_calculated.v1',
-      payload: { ...base, breakdown: outcome.breakdown },
-      details: { stageMs: outcome.stageMs },
-    });
+    const quote = outcome.breakdown.quoteId
+      ? store.useQuote(q, outcome.breakdown.quoteId, order.orderId)
+      : Promise.resolve(true);
+    await together(
+      saved,
+      quote,
+      recordTransition(q, 'pricing', {
+        orderId: order.orderId,
+        from: order.from,
+        ...(order.since ? { since: order.since } : {}),
+        type: 'order.price_calculated.v1',
+        payload: { ...base, breakdown: outcome.breakdown },
+        details: { stageMs: outcome.stageMs },
+      }),
+    );
   } else if ('rejected' in outcome) {
     await store.saveJob(q, {
       ...job,

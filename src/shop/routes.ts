@@ -18,6 +18,7 @@ import { parseStl } from '../platform/geometry/stl.js';
 import { OrderNotFoundError, UnsupportedMediaTypeError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import {
@@ -67,7 +68,7 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 async function submit(q: Queryable, o: OrderRow): Promise<OrderRow> {
   // A custom order needs its model: uploaded (FILE_UPLOADED) or taken from a quote.
   if (o.kind === 'custom' && o.status === 'INITIATED' && !o.model_key) throw new ModelMissingError(o.id);
-  await recordTransition(q, 'shop', {
+  const submitted = recordTransition(q, 'shop', {
     orderId: o.id,
     from: o.status,
     type: 'order.submitted.v1',
@@ -88,7 +89,8 @@ async function submit(q: Queryable, o: OrderRow): Promise<OrderRow> {
       ...(o.quote_id ? { quoteId: o.quote_id } : {}),
     },
   });
-  return store.setStatus(q, o.id, 'SUBMITTED');
+  const [, row] = await together(submitted, store.setStatus(q, o.id, 'SUBMITTED'));
+  return row;
 }
 
 export function shopRoutes(ctx: ServiceContext) {
@@ -104,6 +106,11 @@ export function shopRoutes(ctx: ServiceContext) {
     );
 
     const view = async (row: OrderRow, q: Queryable = db) => toOrderView(row, await readHistory(q, row.id));
+    /** The order as the statements just issued leave it, read in the same round trip as them. */
+    const viewAfter = async (id: string, changed: Promise<OrderRow>, q: Queryable) => {
+      const [row, history] = await together(changed, readHistory(q, id));
+      return toOrderView(row, history);
+    };
 
     // The catalog changes rarely and is read on every catalog order: keep it for a few seconds.
     let cachedCatalog: { at: number; items: Promise<store.CatalogItem[]> } | undefined;
@@ -221,7 +228,7 @@ export function shopRoutes(ctx: ServiceContext) {
                 }
               : {}),
           });
-          await recordTransition(q, 'shop', {
+          const initiated = recordTransition(q, 'shop', {
             orderId: id,
             from: null,
             type: 'order.initiated.v1',
@@ -233,7 +240,11 @@ export function shopRoutes(ctx: ServiceContext) {
               kind: b.kind,
             },
           });
-          return view(b.submit ? await submit(q, created) : created, q);
+          const [, createdView] = await together(
+            initiated,
+            viewAfter(id, b.submit ? submit(q, created) : Promise.resolve(created), q),
+          );
+          return createdView;
         });
         return reply.status(201).send(row);
       },
@@ -283,12 +294,13 @@ export function shopRoutes(ctx: ServiceContext) {
           const o = await store.getOrder(q, id, true);
           if (!o) throw new OrderNotFoundError(id);
           if (o.status === 'FILE_UPLOADED') {
-            return view(
-              await store.setStatus(q, id, o.status, { modelKey: key, modelSize: bytes.length }),
+            return viewAfter(
+              id,
+              store.setStatus(q, id, o.status, { modelKey: key, modelSize: bytes.length }),
               q,
             );
           }
-          await recordTransition(q, 'shop', {
+          const uploaded = recordTransition(q, 'shop', {
             orderId: id,
             from: o.status,
             type: 'order.file_uploaded.v1',
@@ -302,10 +314,15 @@ export function shopRoutes(ctx: ServiceContext) {
             },
             details: { triangles: mesh.triangleCount, format: mesh.format },
           });
-          return view(
-            await store.setStatus(q, id, 'FILE_UPLOADED', { modelKey: key, modelSize: bytes.length }),
-            q,
+          const [, uploadedView] = await together(
+            uploaded,
+            viewAfter(
+              id,
+              store.setStatus(q, id, 'FILE_UPLOADED', { modelKey: key, modelSize: bytes.length }),
+              q,
+            ),
           );
+          return uploadedView;
         });
         return row;
       },
@@ -326,7 +343,7 @@ export function shopRoutes(ctx: ServiceContext) {
         const row = await db.tx(async (q) => {
           const o = await store.getOrder(q, id, true);
           if (!o) throw new OrderNotFoundError(id);
-          return view(await submit(q, o), q);
+          return viewAfter(id, submit(q, o), q);
         });
         return row;
       },

@@ -1,6 +1,7 @@
 import type { Envelope } from '../contracts/envelope.js';
 import { EVENTS, type EventType } from '../contracts/events.js';
 import { isForward, TERMINAL_STATUSES, type OrderStatus } from '../contracts/order-status.js';
+import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import { traceIdOf } from '../platform/telemetry/trace-context.js';
 import { incidentsResolved } from './metrics.js';
@@ -29,7 +30,8 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
       event.orderId,
     ])
   ).rows[0];
-  await q.query(
+  // The step and the journey's change go out together: one round trip (see together()).
+  const step = q.query(
     `INSERT INTO journey_steps (order_id, status, previous_status, event_type, actor, source, occurred_at, message_id, trace_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id, status) DO NOTHING`,
     [
@@ -47,7 +49,7 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
   const ended = TERMINAL_STATUSES.includes(status);
   const submittedAt = status === 'SUBMITTED' ? event.occurredAt : null;
   if (!current) {
-    await q.query(
+    const started = q.query(
       `INSERT INTO journeys (order_id, order_number, channel, partner_id, status, status_since, started_at,
                              submitted_at, stage_deadline_at, promise_at, ended_at, trace_id)
        SELECT $1, $2, $3, $4, $5, $6, $6, $7::timestamptz, ${deadlineSql('$5', '$3', '$6')},
@@ -65,19 +67,24 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
         traceId,
       ],
     );
+    await together(step, started);
     return;
   }
   if (!isForward(current.status, status)) {
     // An older event (or a repeat): its step is recorded; the journey already knows better.
     if (submittedAt)
-      await q.query(
-        `UPDATE journeys SET submitted_at = $2, promise_at = $2::timestamptz + $3 * interval '1 day'
-         WHERE order_id = $1 AND submitted_at IS NULL`,
-        [event.orderId, submittedAt, promiseDays],
+      await together(
+        step,
+        q.query(
+          `UPDATE journeys SET submitted_at = $2, promise_at = $2::timestamptz + $3 * interval '1 day'
+           WHERE order_id = $1 AND submitted_at IS NULL`,
+          [event.orderId, submittedAt, promiseDays],
+        ),
       );
+    else await step;
     return;
   }
-  await q.query(
+  const moved = q.query(
     `UPDATE journeys SET
        status = $2, status_since = $3, stage_alerted = false,
        stage_deadline_at = ${deadlineSql('$2', 'channel', '$3')},
@@ -101,13 +108,14 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
   );
   // Only the order moving on resolves a late incident; the end of the order resolves the
   // promise too (a cancelled order is no longer late).
-  const resolved = await q.query<{ kind: string }>(
+  const resolving = q.query<{ kind: string }>(
     `UPDATE incidents SET resolved_at = clock_timestamp(), resolution = $3
      WHERE order_id = $1 AND resolved_at IS NULL
        AND ((kind = 'late' AND status <> $2) OR (kind = 'promise' AND $4))
      RETURNING kind`,
     [event.orderId, status, `the order moved on to ${status} (${p.actor ?? event.source})`, ended],
   );
+  const [, , resolved] = await together(step, moved, resolving);
   for (const r of resolved.rows) incidentsResolved.inc({ kind: r.kind });
 }
 
