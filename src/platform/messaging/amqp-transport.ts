@@ -3,6 +3,7 @@ import { contextFromTraceparent } from '../telemetry/trace-context.js';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
+import { AckWindow } from './ack-window.js';
 import type { Envelope } from '../../contracts/envelope.js';
 import {
   routingKey,
@@ -219,6 +220,7 @@ function publishProps(m: Envelope, attempt: number) {
 
 export class LiveSubscription {
   private ch?: Channel;
+  private acks?: AckWindow<ConsumeMessage>;
   private tags: string[] = [];
   private inFlight = 0;
   private idle: (() => void)[] = [];
@@ -238,8 +240,12 @@ export class LiveSubscription {
     if (this.stopping) return;
     const { consumer } = this.opts;
     const ch = await conn.createChannel();
+    const acks = new AckWindow<ConsumeMessage>(ch, (err) =>
+      this.logger.warn({ err, consumer }, 'RabbitMQ refused an ack; the message will come again'),
+    );
     ch.on('error', (err) => this.logger.warn({ err, consumer }, 'RabbitMQ consumer channel error'));
     ch.on('close', () => {
+      acks.close();
       if (this.ch === ch) {
         this.ch = undefined;
         this.attached = false;
@@ -271,12 +277,13 @@ export class LiveSubscription {
     this.ch = ch;
     this.attached = true;
     // A null message is the broker cancelling the consumer (queue deleted, failover): re-attach.
+    this.acks = acks;
     const mainTag = await ch.consume(main, (msg) =>
-      msg ? this.onMessage(ch, msg) : void ch.close().catch(() => undefined),
+      msg ? this.onMessage(acks, msg) : void ch.close().catch(() => undefined),
     );
     this.tags = [mainTag.consumerTag];
     if (this.opts.onDeadLetter) {
-      const deadTag = await ch.consume(n.deadQueue(consumer), (msg) => msg && this.onDead(ch, msg));
+      const deadTag = await ch.consume(n.deadQueue(consumer), (msg) => msg && this.onDead(acks, msg));
       this.tags.push(deadTag.consumerTag);
     }
   }
@@ -293,8 +300,9 @@ export class LiveSubscription {
       });
   }
 
-  private onMessage(ch: Channel, msg: ConsumeMessage): void {
+  private onMessage(acks: AckWindow<ConsumeMessage>, msg: ConsumeMessage): void {
     const attempt = Number(msg.properties.headers?.['x-attempt'] ?? 0);
+    const settle = acks.add(msg);
     let settled = false;
     const delivery: Delivery = {
       body: parseBody(msg.content),
@@ -303,27 +311,28 @@ export class LiveSubscription {
       ack: async () => {
         if (settled) return;
         settled = true;
-        ch.ack(msg);
+        settle.ack();
       },
       retry: async (delayMs) => {
         if (settled) return;
         await this.transport.retryLater(this.opts.consumer, msg, attempt + 1, delayMs);
         settled = true;
-        ch.ack(msg);
+        settle.ack();
       },
     };
     this.track(this.opts.onMessage(delivery));
   }
 
-  private onDead(ch: Channel, msg: ConsumeMessage): void {
+  private onDead(acks: AckWindow<ConsumeMessage>, msg: ConsumeMessage): void {
     const reason = String(msg.properties.headers?.['x-first-death-reason'] ?? 'rejected by the broker');
     const handler = this.opts.onDeadLetter;
     if (!handler) return;
+    const settle = acks.add(msg);
     this.track(
       handler(parseBody(msg.content), `RabbitMQ dead-lettered it (${reason})`).then(
-        () => ch.ack(msg),
+        () => settle.ack(),
         (err: unknown) => {
-          ch.nack(msg, false, true);
+          settle.nack(true);
           throw err;
         },
       ),
@@ -335,6 +344,8 @@ export class LiveSubscription {
     const ch = this.ch;
     if (ch) for (const t of this.tags) await ch.cancel(t).catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((r) => this.idle.push(r));
+    // The last settlements go out before the channel closes, or their messages would come again.
+    this.acks?.flush();
     await ch?.close().catch(() => undefined);
   }
 }
