@@ -236,6 +236,13 @@ export const VARIABLES = {
     description: 'Messages one consumer instance handles at once.',
   },
   RELAY_BATCH_SIZE: { kind: 'int', default: '200', min: 1, description: 'Outbox rows published per batch.' },
+  RELAY_BATCH_INTERVAL_MS: {
+    kind: 'int',
+    default: '20',
+    min: 0,
+    description:
+      'Least time between the starts of two outbox batches: under load, rows committed meanwhile go out together (one publish round and two statements for many rows); an idle relay still publishes at once.',
+  },
   RELAY_POLL_MS: {
     kind: 'int',
     default: '500',

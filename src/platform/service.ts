@@ -120,6 +120,7 @@ export async function startService(
     service: def.name,
     faults,
     batchSize: ctx.config.RELAY_BATCH_SIZE,
+    batchIntervalMs: ctx.config.RELAY_BATCH_INTERVAL_MS,
     pollMs: ctx.config.RELAY_POLL_MS,
   });
 

@@ -120,6 +120,48 @@ for (const kind of ['amqp', 'embedded'] as const) {
       await consumer.stop();
     });
 
+    test('under load a relay gathers the rows committed between batches into one publish', async () => {
+      const consumer = consumerOn(svc.db, transport, name('gather'));
+      await consumer.start();
+      // The real transport, counting its publish calls (each one publish round with confirms).
+      let publishes = 0;
+      const counting: Transport = Object.create(transport) as Transport;
+      counting.publish = (messages) => {
+        publishes++;
+        return transport.publish(messages);
+      };
+      const relay = new OutboxRelay({
+        db: svc.db,
+        transport: counting,
+        logger,
+        owner: 'relay-gather',
+        service: 'test',
+        pollMs: 50,
+        leaseMs: 10_000,
+        batchSize: 100,
+        batchIntervalMs: 1_000,
+      });
+      await relay.start();
+      const orderId = uuidv7();
+      try {
+        // The first row finds the relay idle: it goes at once, in a batch of its own.
+        await commitEvent(svc.db, orderId);
+        await eventually(async () => (publishes === 1 ? true : undefined), 10_000, 'the first publish');
+        // Ten more, committed one by one while the interval runs: they wait and go together.
+        for (let i = 0; i < 10; i++) await commitEvent(svc.db, orderId);
+        await eventually(
+          async () => ((await effectsFor(svc.db, orderId)) === 11 ? true : undefined),
+          10_000,
+          'every effect',
+        );
+        assert.equal(publishes, 2);
+        assert.equal(relay.published, 11);
+      } finally {
+        await relay.stop();
+        await consumer.stop();
+      }
+    });
+
     test('an event whose transaction rolled back is never published', async () => {
       const orderId = uuidv7();
       await assert.rejects(
