@@ -1,7 +1,6 @@
 import type { Envelope } from '../contracts/envelope.js';
 import { EVENTS, type EventType } from '../contracts/events.js';
 import { isForward, TERMINAL_STATUSES, type OrderStatus } from '../contracts/order-status.js';
-import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import { traceIdOf } from '../platform/telemetry/trace-context.js';
 import { incidentsResolved } from './metrics.js';
@@ -25,27 +24,28 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
   const p = event.payload as EventFields;
   const channel = p.channel ?? 'b2c';
   const traceId = traceIdOf(event.traceparent);
+  // The journey's row lock, its status before this event and the event's step, in one statement.
   const current = (
-    await q.query<{ status: OrderStatus }>('SELECT status FROM journeys WHERE order_id = $1 FOR UPDATE', [
-      event.orderId,
-    ])
+    await q.query<{ status: OrderStatus }>(
+      `WITH cur AS (SELECT status FROM journeys WHERE order_id = $1 FOR UPDATE),
+            step AS (
+              INSERT INTO journey_steps (order_id, status, previous_status, event_type, actor, source, occurred_at,
+                                         message_id, trace_id)
+              SELECT $1, $2, (SELECT status FROM cur), $3, $4, $5, $6, $7, $8
+              ON CONFLICT (order_id, status) DO NOTHING)
+       SELECT status FROM cur`,
+      [
+        event.orderId,
+        status,
+        event.type,
+        p.actor ?? event.source,
+        event.source,
+        event.occurredAt,
+        event.id,
+        traceId,
+      ],
+    )
   ).rows[0];
-  // The step and the journey's change go out together: one round trip (see together()).
-  const step = q.query(
-    `INSERT INTO journey_steps (order_id, status, previous_status, event_type, actor, source, occurred_at, message_id, trace_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id, status) DO NOTHING`,
-    [
-      event.orderId,
-      status,
-      current?.status ?? null,
-      event.type,
-      p.actor ?? event.source,
-      event.source,
-      event.occurredAt,
-      event.id,
-      traceId,
-    ],
-  );
   const ended = TERMINAL_STATUSES.includes(status);
   const submittedAt = status === 'SUBMITTED' ? event.occurredAt : null;
   if (!current) {
@@ -67,33 +67,36 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
         traceId,
       ],
     );
-    await together(step, started);
+    await started;
     return;
   }
   if (!isForward(current.status, status)) {
     // An older event (or a repeat): its step is recorded; the journey already knows better.
     if (submittedAt)
-      await together(
-        step,
-        q.query(
-          `UPDATE journeys SET submitted_at = $2, promise_at = $2::timestamptz + $3 * interval '1 day'
-           WHERE order_id = $1 AND submitted_at IS NULL`,
-          [event.orderId, submittedAt, promiseDays],
-        ),
+      await q.query(
+        `UPDATE journeys SET submitted_at = $2, promise_at = $2::timestamptz + $3 * interval '1 day'
+         WHERE order_id = $1 AND submitted_at IS NULL`,
+        [event.orderId, submittedAt, promiseDays],
       );
-    else await step;
     return;
   }
-  const moved = q.query(
-    `UPDATE journeys SET
-       status = $2, status_since = $3, stage_alerted = false,
-       stage_deadline_at = ${deadlineSql('$2', 'channel', '$3')},
-       order_number = coalesce(order_number, $4), partner_id = coalesce(partner_id, $5),
-       submitted_at = coalesce(submitted_at, $6::timestamptz),
-       promise_at = coalesce(promise_at, $6::timestamptz + $7 * interval '1 day'),
-       ended_at = CASE WHEN $8 THEN $3::timestamptz END,
-       trace_id = coalesce($9, trace_id), updated_at = now()
-     WHERE order_id = $1`,
+  // The journey moves on and, in the same statement, only the order moving on resolves a late
+  // incident; the end of the order resolves the promise too (a cancelled order is no longer late).
+  const resolved = await q.query<{ kind: string }>(
+    `WITH moved AS (
+       UPDATE journeys SET
+         status = $2, status_since = $3, stage_alerted = false,
+         stage_deadline_at = ${deadlineSql('$2', 'channel', '$3')},
+         order_number = coalesce(order_number, $4), partner_id = coalesce(partner_id, $5),
+         submitted_at = coalesce(submitted_at, $6::timestamptz),
+         promise_at = coalesce(promise_at, $6::timestamptz + $7 * interval '1 day'),
+         ended_at = CASE WHEN $8 THEN $3::timestamptz END,
+         trace_id = coalesce($9, trace_id), updated_at = now()
+       WHERE order_id = $1)
+     UPDATE incidents SET resolved_at = clock_timestamp(), resolution = $10
+     WHERE order_id = $1 AND resolved_at IS NULL
+       AND ((kind = 'late' AND status <> $2) OR (kind = 'promise' AND $8))
+     RETURNING kind`,
     [
       event.orderId,
       status,
@@ -104,18 +107,9 @@ export async function recordJourneyEvent(q: Queryable, event: Envelope, promiseD
       promiseDays,
       ended,
       traceId,
+      `the order moved on to ${status} (${p.actor ?? event.source})`,
     ],
   );
-  // Only the order moving on resolves a late incident; the end of the order resolves the
-  // promise too (a cancelled order is no longer late).
-  const resolving = q.query<{ kind: string }>(
-    `UPDATE incidents SET resolved_at = clock_timestamp(), resolution = $3
-     WHERE order_id = $1 AND resolved_at IS NULL
-       AND ((kind = 'late' AND status <> $2) OR (kind = 'promise' AND $4))
-     RETURNING kind`,
-    [event.orderId, status, `the order moved on to ${status} (${p.actor ?? event.source})`, ended],
-  );
-  const [, , resolved] = await together(step, moved, resolving);
   for (const r of resolved.rows) incidentsResolved.inc({ kind: r.kind });
 }
 
