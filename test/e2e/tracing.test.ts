@@ -92,7 +92,8 @@ test('one order, one story: spans from every service it crossed are in its trace
           `order ${orderId}: no span from ${service} (has ${[...crossed].join(', ')})`,
         );
 
-      // The standard instrumentations saw the order's work too: HTTP, Fastify, pg and amqplib.
+      // The standard instrumentations saw the order's work too (HTTP, Fastify, pg), and the
+      // messaging spans say which broker carried it.
       const kinds = {
         http: mine.some(
           (s) =>

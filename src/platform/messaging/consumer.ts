@@ -9,7 +9,7 @@ import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
 import { ROOT_CONTEXT, context, type Context, type Span } from '@opentelemetry/api';
 import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
-import { endSpan, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
+import { endSpan, messagingSystem, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
 
 /** Handles one event inside the inbox transaction: its writes commit with the inbox row or not at all. */
 export type Handler = (event: Envelope, q: Queryable) => Promise<void>;
@@ -163,7 +163,7 @@ export class InboxConsumer {
       injectedCopies.add(copy);
       void this.onDelivery(copy);
     }
-    const { span, ctx } = startProcessSpan(env, consumer, d.attempt);
+    const { span, ctx } = startProcessSpan(env, consumer, d.attempt, messagingSystem(this.o.transport));
     return new Promise<Outcome>((resolve) => {
       const item: Pending = {
         d,

@@ -5,7 +5,7 @@ import { envelopeOf, OUTBOX_TAG, type OutboxRow } from './outbox.js';
 import { InjectedFaultError, type Faults } from './faults.js';
 import type { Transport } from './transport.js';
 import { outboxPublished, outboxPublishLag } from '../telemetry/metrics.js';
-import { startPublishSpans } from '../telemetry/messaging-spans.js';
+import { messagingSystem, startPublishSpans } from '../telemetry/messaging-spans.js';
 
 export interface RelayOptions {
   db: Db;
@@ -132,7 +132,7 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.seq - b.seq);
     const stored: Envelope[] = rows.map(envelopeOf);
-    const spans = startPublishSpans(stored, this.o.service);
+    const spans = startPublishSpans(stored, this.o.service, messagingSystem(this.o.transport));
     try {
       if (this.o.faults?.brokerUnreachable)
         throw new InjectedFaultError('fault injection: the broker is unreachable');

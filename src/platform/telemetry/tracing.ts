@@ -1,7 +1,6 @@
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -21,9 +20,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import FastifyOtel from '@fastify/otel';
 import { createRequire } from 'node:module';
-import type { Span } from '@opentelemetry/api';
 import { OrderIdSpanProcessor } from './order-id-processor.js';
-import { ORDER_ID_ATTR } from './order-context.js';
 
 export interface TracingOptions {
   serviceName: string;
@@ -46,8 +43,8 @@ export interface Tracing {
 let fastifyInstrumentation: FastifyOtel.FastifyOtelInstrumentation | undefined;
 
 /**
- * Starts the OpenTelemetry SDK with the standard instrumentations (HTTP, Fastify, pg, amqplib,
- * ioredis, undici). Must run before pg, amqplib and ioredis are first loaded: they are CommonJS
+ * Starts the OpenTelemetry SDK with the standard instrumentations (HTTP, Fastify, pg, ioredis,
+ * undici). Must run before pg and ioredis are first loaded: they are CommonJS
  * packages that our ES modules import, and Node hands such an import to the CommonJS loader
  * without the require hook the instrumentations patch through, so they are required here once,
  * through that hook, and every later `import` gets the patched module from the cache.
@@ -97,17 +94,14 @@ export function startTracing(opts: TracingOptions): Tracing {
       // Queries, not pool checkouts: a connect span per transaction says little and costs a span.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      // The broker's own spans carry the order too: it travels in every message's headers.
-      new AmqplibInstrumentation({
-        publishHook: (span, info) => tagFromHeaders(span, info.options?.headers),
-        consumeHook: (span, info) => tagFromHeaders(span, info.msg.properties.headers),
-      }),
+      // No amqplib instrumentation: the relay's publish and the consumer's process spans are the
+      // messaging spans (with messaging.system), and its own would double them at every hop.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       fastifyInstrumentation,
     ],
   });
   const require = createRequire(import.meta.url);
-  for (const m of ['pg', 'amqplib', 'ioredis']) require(m);
+  for (const m of ['pg', 'ioredis']) require(m);
   active = {
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
@@ -120,11 +114,6 @@ let active: Tracing | undefined;
 /** Sends the spans still buffered (at shutdown); nothing when tracing is off. */
 export async function flushTracing(): Promise<void> {
   await active?.flush();
-}
-
-function tagFromHeaders(span: Span, headers: Record<string, unknown> | undefined): void {
-  const id = headers?.['x-order-id'];
-  if (typeof id === 'string') span.setAttribute(ORDER_ID_ATTR, id);
 }
 
 /**
