@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { untraced } from '../telemetry/trace-context.js';
 import type { Db, Queryable, QueryResult } from './types.js';
 
 // timestamptz as ISO strings and int8 as numbers: the same shapes PGlite gives, so rows look alike
@@ -75,8 +74,8 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       try {
         // Not awaited: BEGIN goes out with the transaction's first statement, one round trip
         // fewer per transaction. Awaited before COMMIT, so its failure still fails the transaction.
-        // No span: it takes no time of its own any more, and a span costs more than the statement.
-        const begun = context.with(suppressTracing(context.active()), () => client.query('BEGIN'));
+        // Transaction control has no span (see untraced).
+        const begun = untraced(() => client.query('BEGIN'));
         begun.catch(() => undefined);
         const result = await fn({
           ...wrap(client),
@@ -84,12 +83,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
           afterCommit: (f) => after.push(f),
         });
         await begun;
-        await client.query('COMMIT');
+        await untraced(() => client.query('COMMIT'));
         for (const t of tags) committed.emit(t);
         for (const f of after) f();
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await untraced(() => client.query('ROLLBACK')).catch(() => undefined);
         throw err;
       } finally {
         client.release();

@@ -90,9 +90,8 @@ export function startProcessSpan(
 }
 
 /**
- * A span for the statements a batch of messages shares (BEGIN, the inbox rows, COMMIT): a root
- * linked to each message's span, as the messaging conventions do for batches, since they belong
- * to many orders' traces at once.
+ * A span for the transaction a batch of messages shares: a root linked to each message's span,
+ * as the messaging conventions do for batches, since it belongs to many orders' traces at once.
  */
 export function startBatchSpan(consumer: string, spans: readonly Span[]): { span: Span; ctx: Context } {
   const span = tracer.startSpan(
