@@ -59,14 +59,19 @@ export async function recordTransition<T extends EventType>(
   // One round trip for both rows; the history row and the event share the event's timestamp.
   // It also reads when the order entered its previous status, for the log line and the stage
   // duration, and the trace of its latest step here (the statement's snapshot does not see the
-  // row it inserts, only earlier ones).
+  // row it inserts, only earlier ones). The order's rows are read by its id first (OFFSET 0 keeps
+  // them apart from the ORDER BY … LIMIT 1): otherwise PostgreSQL walks the whole occurred_at
+  // index backwards looking for this order, and for a new order, with no row yet, that is every
+  // row of the table: 5-12 ms per transition at 23,000 rows, and growing with the table.
   const r = await q.query<{ since: Date | null; previous_trace: string | null }>(
     `WITH history AS (
        INSERT INTO order_history (order_id, status, previous_status, actor, source, occurred_at, details, traceparent)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
      ${out.sql}
      RETURNING (SELECT h.occurred_at FROM order_history h WHERE h.order_id = $1 AND h.status = $3) AS since,
-       (SELECT h.traceparent FROM order_history h WHERE h.order_id = $1 AND h.traceparent IS NOT NULL
+       (SELECT h.traceparent
+        FROM (SELECT traceparent, occurred_at, id FROM order_history
+              WHERE order_id = $1 AND traceparent IS NOT NULL OFFSET 0) h
         ORDER BY h.occurred_at DESC, h.id DESC LIMIT 1) AS previous_trace`,
     [
       change.orderId,
