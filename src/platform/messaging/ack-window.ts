@@ -1,7 +1,7 @@
 /**
  * Acknowledgements of one AMQP channel, sent together. Every ack RabbitMQ handles is a command
  * in each quorum queue's Raft log; acking a batch of deliveries with one `multiple` ack instead
- * of one frame each halves what the broker spends per message (measured: 1.4 → 0.95 ms of broker
+ * of one frame each cuts what the broker spends per message by a third (measured: 1.4 → 0.95 ms of broker
  * CPU per message published to four quorum queues). Settlements made in the same turn of the
  * event loop (a batch's messages, acked after its commit) go out at the next setImmediate:
  * no waiting, only coalescing. amqplib has no such batching of its own.
