@@ -275,9 +275,9 @@ export class LiveSubscription {
     await ch.bindQueue(n.deadQueue(consumer), n.deadLetters, consumer);
 
     this.ch = ch;
+    this.acks = acks;
     this.attached = true;
     // A null message is the broker cancelling the consumer (queue deleted, failover): re-attach.
-    this.acks = acks;
     const mainTag = await ch.consume(main, (msg) =>
       msg ? this.onMessage(acks, msg) : void ch.close().catch(() => undefined),
     );

@@ -93,7 +93,12 @@ export class InboxConsumer {
     dropped: 0,
   };
 
-  constructor(private readonly o: ConsumerOptions) {}
+  /** See ConsumerOptions.serialTypes. */
+  private readonly serial: ReadonlySet<string>;
+
+  constructor(private readonly o: ConsumerOptions) {
+    this.serial = new Set(o.serialTypes ?? []);
+  }
 
   /** The consumer's name: its queue, its inbox rows, its service. */
   get name(): string {
@@ -292,10 +297,9 @@ export class InboxConsumer {
       for (const item of items) await this.handle(q, item);
       return;
     }
-    const serial = new Set<string>(this.o.serialTypes ?? []);
     let run: Pending[] = [];
     for (const item of items) {
-      if (!serial.has(item.env.type)) {
+      if (!this.serial.has(item.env.type)) {
         run.push(item);
         continue;
       }
