@@ -5,28 +5,15 @@
  */
 import createError from '@fastify/error';
 
-export const ORDER_STATUSES = [
-  'INITIATED',
-  'FILE_UPLOADED',
-  'SUBMITTED',
-  'PRICE_CALCULATED',
-  'MANUFACTURING_APPROVED',
-  'MANUFACTURING_STARTED',
-  'MANUFACTURING_COMPLETED',
-  'PACKAGING',
-  'SHIPPED',
-  'CLOSED',
-  'CANCELLED',
-  'REJECTED',
-  'PRICING_FAILED',
-] as const;
+import { ORDER_STATUSES, TERMINAL_STATUSES, type OrderStatus } from './statuses.js';
 
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** The statuses an order passes through on its happy path, in order. */
-export const LIFECYCLE: readonly OrderStatus[] = ORDER_STATUSES.slice(0, 10);
-
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
+export {
+  LIFECYCLE,
+  ON_HAND_STATUSES,
+  ORDER_STATUSES,
+  TERMINAL_STATUSES,
+  type OrderStatus,
+} from './statuses.js';
 
 export type ServiceName = 'shop' | 'partner-api' | 'crm' | 'mes' | 'pricing' | 'tracker';
 

@@ -26,6 +26,7 @@ export const mes: ServiceDefinition = {
     'Production orders partitioned active/archive: the operator workspace with filters, counts and a live stream; the queue with atomic claims and fair auto-assignment; operators, skills and capacity; stage advances; the model for the operator.',
   prefix: SERVICE_PREFIXES.mes,
   migrations: new URL('./migrations/', import.meta.url),
+  mail: true,
   async create(ctx) {
     const { db, config, logger } = ctx;
     await ensureArchiveMonths(db, logger);

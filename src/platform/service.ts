@@ -7,6 +7,7 @@ import type { ServiceName } from '../contracts/order-status.js';
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
 import { migrate } from './db/migrate.js';
+import { MAIL_MIGRATIONS } from './mail/email-outbox.js';
 import { InboxConsumer, type AnyHandler } from './messaging/consumer.js';
 import { OutboxRelay } from './messaging/relay.js';
 import { noFaults } from './messaging/faults.js';
@@ -60,6 +61,8 @@ export interface ServiceDefinition {
   prefix: string;
   /** Folder of the service's own SQL migrations. */
   migrations: URL;
+  /** The service sends e-mail: its database gets the platform's e-mail outbox (src/platform/mail). */
+  mail?: boolean;
   create(ctx: ServiceContext): Promise<ServiceParts>;
 }
 
@@ -68,6 +71,7 @@ export const PLATFORM_MIGRATIONS = new URL('./migrations/', import.meta.url);
 export async function migrateService(def: ServiceDefinition, db: Db): Promise<string[]> {
   return migrate(db, [
     { label: 'platform', dir: fileURLToPath(PLATFORM_MIGRATIONS) },
+    ...(def.mail ? [{ label: 'mail', dir: fileURLToPath(MAIL_MIGRATIONS) }] : []),
     { label: def.name, dir: fileURLToPath(def.migrations) },
   ]);
 }

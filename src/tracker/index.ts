@@ -25,6 +25,7 @@ export const tracker: ServiceDefinition = {
     "Every order's journey across the services, stage deadlines, and incidents: late orders, missed promises, dead-lettered messages and events that never arrived.",
   prefix: SERVICE_PREFIXES.tracker,
   migrations: new URL('./migrations/', import.meta.url),
+  mail: true,
   async create(ctx) {
     const { config, db, logger } = ctx;
     const client = new ServiceClient(ctx.serviceUrl, config.ADMIN_TOKEN);

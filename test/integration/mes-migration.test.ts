@@ -1,7 +1,8 @@
 /**
  * Upgrading an MES database from the single production table to the partitioned workspace
  * layout keeps every order: active ones land in the active partition, ended ones in the
- * archive, and the counts and operators' numbers start out right.
+ * archive, and the counts and operators' numbers start out right. The database's list of
+ * statuses on an operator's hands is the code's.
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { migrate, splitSql } from '../../src/platform/db/migrate.js';
 import { openPg } from '../../src/platform/db/pg.js';
-import { PLATFORM_MIGRATIONS } from '../../src/platform/service.js';
+import { migrateService, PLATFORM_MIGRATIONS } from '../../src/platform/service.js';
+import { mes } from '../../src/mes/index.js';
+import { ON_HAND_STATUSES, ORDER_STATUSES } from '../../src/contracts/order-status.js';
 import { createTestDatabase } from '../support/servers.js';
 
 test('the 0002 migration moves v1 production orders into the partitions and counts them', async () => {
@@ -65,6 +68,31 @@ test('the 0002 migration moves v1 production orders into the partitions and coun
     assert.deepEqual(olga.rows[0], { on_hand: 1, taken: 2 });
     assert.equal((await db.query('SELECT 1 FROM workspace_events')).rowCount, 0, 'history is not news');
     assert.equal((await db.query(`SELECT to_regclass('production_orders_v1') AS t`)).rows[0]?.t, null);
+  } finally {
+    await db.close();
+    await tdb.drop();
+  }
+});
+
+test('the database counts an order on an operator’s hands in the statuses the code does', async () => {
+  const tdb = await createTestDatabase('mes_on_hand');
+  const db = await openPg({ connectionString: tdb.url, max: 2 });
+  try {
+    await migrateService(mes, db);
+    const r = await db.query<{ status: string; assigned: boolean; unassigned: boolean }>(
+      `SELECT s AS status, mes_on_hand(s, 'olga') AS assigned, mes_on_hand(s, NULL) AS unassigned
+       FROM unnest($1::text[]) AS s`,
+      [[...ORDER_STATUSES]],
+    );
+    assert.deepEqual(
+      r.rows.filter((row) => row.assigned).map((row) => row.status),
+      [...ON_HAND_STATUSES],
+    );
+    assert.deepEqual(
+      r.rows.filter((row) => row.unassigned).map((row) => row.status),
+      [],
+      'an order nobody holds is on no one’s hands',
+    );
   } finally {
     await db.close();
     await tdb.drop();

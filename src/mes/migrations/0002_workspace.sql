@@ -230,22 +230,6 @@ CREATE TABLE workspace_events (
 );
 CREATE INDEX workspace_events_at ON workspace_events (at);
 
--- E-mail to operators, written in the transaction that queues the order, sent after commit by
--- the mailer (several MES instances share the rows with SKIP LOCKED).
-CREATE TABLE email_outbox (
-  id bigserial PRIMARY KEY,
-  recipient text NOT NULL,
-  subject text NOT NULL,
-  body text NOT NULL,
-  order_id uuid,
-  created_at timestamptz(3) NOT NULL DEFAULT now(),
-  attempts int NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz(3) NOT NULL DEFAULT now(),
-  last_error text,
-  sent_at timestamptz(3)
-);
-CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE sent_at IS NULL;
-
 -- Work statuses count against an operator's capacity (an assigned order waits in APPROVED).
 CREATE FUNCTION mes_on_hand(status text, operator text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT operator IS NOT NULL AND status IN

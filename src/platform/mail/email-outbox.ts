@@ -3,9 +3,12 @@ import type { Queryable } from '../db/types.js';
 /**
  * The e-mail outbox: a service writes a row in the transaction that makes the e-mail due (so
  * it exists if and only if that change commits) and EmailOutboxSender delivers it later. The
- * table is created by the owning service's migration (the MES: 0002_workspace.sql).
+ * table comes from MAIL_MIGRATIONS, applied to every service whose definition sets `mail`.
  */
 export const EMAIL_OUTBOX_TABLE = 'email_outbox';
+
+/** The e-mail outbox's own migrations, one copy of its DDL for every service that sends mail. */
+export const MAIL_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
 /** The commit tag that wakes this process's sender at once. */
 export const EMAIL_OUTBOX_TAG = 'email_outbox';

@@ -25,22 +25,6 @@ CREATE TABLE notification_subscribers (
   PRIMARY KEY (audience, email)
 );
 
--- The platform's e-mail outbox (src/platform/mail): the same table every service that sends
--- e-mail keeps in its own database.
-CREATE TABLE email_outbox (
-  id bigserial PRIMARY KEY,
-  recipient text NOT NULL,
-  subject text NOT NULL,
-  body text NOT NULL,
-  order_id uuid,
-  created_at timestamptz(3) NOT NULL DEFAULT now(),
-  attempts int NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz(3) NOT NULL DEFAULT now(),
-  last_error text,
-  sent_at timestamptz(3)
-);
-CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE sent_at IS NULL;
-
 -- An incident opening or resolving notifies its audience, in the same transaction.
 CREATE FUNCTION tracker_incident_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,19 +1,9 @@
 /** Shapes of the HTTP API answers, as described in docs/api.md. */
 
-export type OrderStatus =
-  | 'INITIATED'
-  | 'FILE_UPLOADED'
-  | 'SUBMITTED'
-  | 'PRICE_CALCULATED'
-  | 'MANUFACTURING_APPROVED'
-  | 'MANUFACTURING_STARTED'
-  | 'MANUFACTURING_COMPLETED'
-  | 'PACKAGING'
-  | 'SHIPPED'
-  | 'CLOSED'
-  | 'CANCELLED'
-  | 'REJECTED'
-  | 'PRICING_FAILED';
+/** The statuses are the services' own (src/contracts/statuses.ts), not a copy. */
+import type { OrderStatus } from '../../../src/contracts/statuses';
+
+export type { OrderStatus };
 
 export type OrderKind = 'catalog' | 'custom';
 export type Channel = 'b2c' | 'b2b';

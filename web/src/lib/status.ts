@@ -1,19 +1,9 @@
 /** The order lifecycle as the web app shows it. */
 import type { OrderKind, OrderStatus } from '../api/types';
+import { LIFECYCLE, TERMINAL_STATUSES } from '../../../src/contracts/statuses';
 
 /** The happy path, in order (FILE_UPLOADED only happens for custom pieces). */
-export const LIFECYCLE: readonly OrderStatus[] = [
-  'INITIATED',
-  'FILE_UPLOADED',
-  'SUBMITTED',
-  'PRICE_CALCULATED',
-  'MANUFACTURING_APPROVED',
-  'MANUFACTURING_STARTED',
-  'MANUFACTURING_COMPLETED',
-  'PACKAGING',
-  'SHIPPED',
-  'CLOSED',
-];
+export { LIFECYCLE };
 
 export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   INITIATED: 'Order created',
@@ -32,7 +22,7 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
 };
 
 export function isTerminal(status: OrderStatus): boolean {
-  return status === 'CLOSED' || status === 'CANCELLED' || status === 'REJECTED';
+  return TERMINAL_STATUSES.includes(status);
 }
 
 export function isAborted(status: OrderStatus): status is 'CANCELLED' | 'REJECTED' {

@@ -4,6 +4,7 @@
  * applies them to the list, so an order that stops matching leaves the list.
  */
 import type { Channel, OrderStatus, WorkspaceOrder } from '../api/types';
+import { ON_HAND_STATUSES, TERMINAL_STATUSES } from '../../../src/contracts/statuses';
 
 export type Scope = 'active' | 'archive' | 'all';
 /** `approval` (oldest approval first, approved orders only) is the queue's order, not offered in the URL. */
@@ -21,7 +22,8 @@ export interface WorkspaceFilter {
   sort?: Sort;
 }
 
-export const ENDED_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
+/** The statuses an order ends in (the contracts' terminal ones). */
+export const ENDED_STATUSES: readonly OrderStatus[] = TERMINAL_STATUSES;
 
 /** The statuses the MES knows, in lifecycle order (the shop's first two never reach it). */
 export const MES_STATUSES: readonly OrderStatus[] = [
@@ -39,12 +41,7 @@ export const MES_STATUSES: readonly OrderStatus[] = [
 ];
 
 /** Statuses in which an order is on an operator's hands (assigned, in work, completed, packing). */
-export const ON_HAND_STATUSES: readonly OrderStatus[] = [
-  'MANUFACTURING_APPROVED',
-  'MANUFACTURING_STARTED',
-  'MANUFACTURING_COMPLETED',
-  'PACKAGING',
-];
+export { ON_HAND_STATUSES };
 
 export function isActiveStatus(status: OrderStatus): boolean {
   return !ENDED_STATUSES.includes(status);
