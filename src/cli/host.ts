@@ -9,7 +9,13 @@ import type { Db } from '../platform/db/types.js';
 import { createHttpServer } from '../platform/http/server.js';
 import { onShutdown } from '../platform/lifecycle.js';
 import type { Logger } from '../platform/logger.js';
-import { openReadDb, openServiceDb, openStorage, openTransport } from '../platform/runtime.js';
+import {
+  checkSharedDatabaseUrl,
+  openReadDb,
+  openServiceDb,
+  openStorage,
+  openTransport,
+} from '../platform/runtime.js';
 import { registerMetricsRoute } from '../platform/telemetry/scrape.js';
 import { flushTracing } from '../platform/telemetry/tracing.js';
 import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
@@ -80,6 +86,10 @@ export async function startHost(opts: {
         throw new Error(`The ${name} service's URL is not configured: set ${variable} to its base URL.`);
       return url.replace(/\/$/, '');
     };
+    checkSharedDatabaseUrl(
+      opts.defs.map((d) => d.name),
+      opts.env,
+    );
     // Opening the databases is the slow part of a start (PGlite compiles and boots PostgreSQL):
     // do it for every service at once.
     // Every open is awaited, failed or not, so closeAll finds each one that did open.

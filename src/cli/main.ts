@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, VARIABLES, type VarSpec } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { openServiceDb } from '../platform/runtime.js';
+import { checkSharedDatabaseUrl, openServiceDb } from '../platform/runtime.js';
 import { migrateService } from '../platform/service.js';
 import { join } from 'node:path';
 import { isOrderStatus, LIFECYCLE, type OrderStatus } from '../contracts/order-status.js';
@@ -148,6 +148,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'migrate': {
       const names = rest.length > 0 ? rest : SERVICE_NAMES;
+      checkSharedDatabaseUrl(names);
       for (const n of names) {
         const def = SERVICES[n];
         if (!def) {

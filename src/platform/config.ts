@@ -24,7 +24,7 @@ export const VARIABLES = {
   DATABASE_URL: {
     kind: 'url',
     description:
-      'Distributed mode: PostgreSQL URL of the service started by `atelier serve <service>`. Per-service variables SHOP_DATABASE_URL, PARTNER_API_DATABASE_URL, CRM_DATABASE_URL, MES_DATABASE_URL, PRICING_DATABASE_URL win over it.',
+      'PostgreSQL URL of a service, in any mode (unset: embedded PGlite under DATA_DIR). Per-service variables SHOP_DATABASE_URL, PARTNER_API_DATABASE_URL, CRM_DATABASE_URL, MES_DATABASE_URL, PRICING_DATABASE_URL, TRACKER_DATABASE_URL win over it. One database holds one service: a command that runs several (`up`, `migrate` of more than one) refuses it for any service without its own variable.',
   },
   DATABASE_POOL_SIZE: {
     kind: 'int',
@@ -163,7 +163,12 @@ export const VARIABLES = {
     secret: true,
     description: 'API key of the demo partner seeded in embedded mode (empty: seed none).',
   },
-  CURRENCY: { kind: 'string', default: 'EUR', description: 'Currency of every price (ISO 4217).' },
+  CURRENCY: {
+    kind: 'string',
+    default: 'EUR',
+    description:
+      'Currency (ISO 4217) of the CRM auto-approval limit, and of a shop order whose piece has no list price. Prices themselves carry the currency of the price list and catalog (EUR in the seeded ones).',
+  },
   CRM_AUTO_APPROVE_CATALOG: {
     kind: 'bool',
     default: 'true',
@@ -272,7 +277,7 @@ export const VARIABLES = {
     kind: 'bool',
     default: 'false',
     description:
-      'OpenTelemetry standard switch: true turns tracing off (no spans, no trace ids in logs or the outbox).',
+      'OpenTelemetry standard switch: true (or 1) turns tracing off (no spans, no trace ids in logs or the outbox).',
   },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     kind: 'url',

@@ -13,6 +13,26 @@ import { DiskStorage } from './storage/disk-storage.js';
 import type { FileStorage } from './storage/file-storage.js';
 import { S3Storage } from './storage/s3-storage.js';
 
+/**
+ * DATABASE_URL names one database: it serves a process that hosts one service (`atelier serve`),
+ * never several, whose tables (orders, outbox, inbox, ...) would collide in it. Throws, naming
+ * the per-service variables to set instead, when a process is about to open more than one
+ * service and some of them would fall back to it.
+ */
+export function checkSharedDatabaseUrl(
+  services: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (services.length < 2 || !env.DATABASE_URL) return;
+  const variable = (s: string) => `${s.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+  const falling = services.filter((s) => !env[variable(s)]);
+  if (falling.length === 0) return;
+  throw new Error(
+    `DATABASE_URL is one database and this command runs ${services.length} services, whose tables would collide in it. ` +
+      `Set ${falling.map(variable).join(', ')} (one database each), or unset DATABASE_URL to use the embedded databases.`,
+  );
+}
+
 /** Embedded mode keeps each service's database in its own folder; distributed mode needs URLs. */
 export async function openServiceDb(
   service: string,

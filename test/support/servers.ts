@@ -29,7 +29,7 @@ export async function requireServer(name: keyof typeof DEFAULT_PORTS, url: strin
   const port = Number(u.port || DEFAULT_PORTS[name]);
   if (!(await reachable(u.hostname, port))) {
     throw new Error(
-      `${name} is not reachable at ${u.hostname}:${port}; these tests need the real server (see README, "Running the tests").`,
+      `${name} is not reachable at ${u.hostname}:${port}; these tests need the real server (see README, "Set-up on a fresh machine").`,
     );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Loaded before anything else by the `atelier` command (bin/atelier.js), so tracing is in place
  * before the database, broker and Redis clients load. Only the commands that run services trace;
- * OTEL_SDK_DISABLED=true (the OpenTelemetry standard switch) turns it off, for example to
+ * OTEL_SDK_DISABLED=true or 1 (the OpenTelemetry standard switch) turns it off, for example to
  * measure its cost. The full configuration is checked later, with the rest, by loadConfig.
  */
 import { startTracing } from './tracing.js';
@@ -14,7 +14,9 @@ function serviceNameFor(argv: readonly string[]): string | undefined {
 }
 
 const name = serviceNameFor(process.argv.slice(2));
-if (name && process.env.OTEL_SDK_DISABLED !== 'true') {
+// Read as loadConfig reads a boolean (true or 1, any case), before loadConfig can run.
+const disabled = ['true', '1'].includes((process.env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase());
+if (name && !disabled) {
   const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const protocol = process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
   startTracing({
