@@ -28,7 +28,7 @@ import {
 } from './errors.js';
 import { requestHash } from './keys.js';
 import * as store from './store.js';
-import { orderableQuote, requestQuote } from '../platform/http/quote-client.js';
+import { assertOrderMatchesQuote, orderableQuote, requestQuote } from '../platform/http/quote-client.js';
 import { FieldRequiredError } from '../platform/http/errors.js';
 import { markPartner } from '../platform/telemetry/http-metrics.js';
 
@@ -38,7 +38,8 @@ const CreateOrder = Type.Object(
       Type.String({ maxLength: 200, description: "The partner's own order reference" }),
     ),
     alloy: Type.Optional(AlloySchema),
-    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
+    // No schema default: an order from a quote must tell "not sent" from "1" (the code uses 1).
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Pieces (default 1)' })),
     customer: Customer,
     quoteId: Type.Optional(
       Type.String({
@@ -132,7 +133,9 @@ export function partnerRoutes(ctx: ServiceContext) {
         const key = req.headers['idempotency-key'];
         if (typeof key !== 'string' || key.length === 0 || key.length > 200)
           throw new IdempotencyKeyRequiredError();
-        const hash = requestHash(req.body);
+        // Hashed with quantity 1 filled in, as the schema used to do: a retry of a request made
+        // before that default was dropped still matches its key.
+        const hash = requestHash({ ...req.body, quantity: req.body.quantity ?? 1 });
         const earlier = await replay(partner.id, key, hash);
         if (earlier) return reply.status(200).send(earlier);
 
@@ -145,6 +148,7 @@ export function partnerRoutes(ctx: ServiceContext) {
         let modelSize = 0;
         if (b.quoteId) {
           const quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
+          assertOrderMatchesQuote(quote, b);
           ({ modelKey, alloy, quantity } = quote);
           details = { quoteId: quote.id, reference: b.reference ?? null };
         } else {

@@ -42,8 +42,12 @@ export async function priceOrder(
       if (!p.listPrice) return { rejected: 'a catalog order without a list price' };
       return { breakdown: priceFromCatalog(p.listPrice, p.alloy, p.quantity), stageMs: {} };
     }
+    // The units the model was measured in: the order's, else (an order from a quote carries
+    // none) the quote's model's, so an order priced afresh is measured as its quote was.
+    let units = p.units;
     if (p.quoteId) {
-      const quote = await store.getQuote(deps.db, p.quoteId);
+      const quote = await store.getQuoteWithUnits(deps.db, p.quoteId);
+      units ??= quote?.model_units;
       const holds =
         quote &&
         Date.parse(quote.expires_at) > Date.now() &&
@@ -51,10 +55,11 @@ export async function priceOrder(
         quote.alloy === p.alloy &&
         quote.quantity === p.quantity;
       if (holds) return { breakdown: { ...quote.breakdown, quoteId: quote.id }, stageMs: {} };
-      // An expired or mismatched quote: the order is priced afresh with today's price list.
+      // An expired or mismatched quote, or one another order bound first (two orders placed
+      // from it before either was priced): the order is priced afresh with today's price list.
     }
     if (!p.modelKey) return { rejected: 'a custom order without a 3D model' };
-    const units = p.units ?? 'mm';
+    units ??= 'mm';
     if (!isUnit(units)) return { rejected: `the model's units '${units}' are unknown` };
     // A model on the local disk is read by the workers themselves; elsewhere (S3) it is fetched.
     const local = await deps.storage.localFile?.(p.modelKey);

@@ -149,6 +149,19 @@ export async function getQuote(q: Queryable, id: string): Promise<QuoteRow | und
   return (await q.query<QuoteRow>('SELECT * FROM quotes WHERE id = $1', [id])).rows[0];
 }
 
+/** A quote with the units its model was measured in: what pricing an order from it again needs. */
+export async function getQuoteWithUnits(
+  q: Queryable,
+  id: string,
+): Promise<(QuoteRow & { model_units: string }) | undefined> {
+  return (
+    await q.query<QuoteRow & { model_units: string }>(
+      'SELECT q.*, m.units AS model_units FROM quotes q JOIN models m ON m.id = q.model_id WHERE q.id = $1',
+      [id],
+    )
+  ).rows[0];
+}
+
 /** Binds a quote to the order placed from it; false when another order already has it. */
 export async function useQuote(q: Queryable, id: string, orderId: string): Promise<boolean> {
   const r = await q.query(

@@ -28,7 +28,12 @@ import {
   OrderKindMismatchError,
 } from './errors.js';
 import * as store from './store.js';
-import { orderableQuote, QuoteUsedError, type Quote } from '../platform/http/quote-client.js';
+import {
+  assertOrderMatchesQuote,
+  orderableQuote,
+  QuoteUsedError,
+  type Quote,
+} from '../platform/http/quote-client.js';
 
 const STL_TYPES = [
   'model/stl',
@@ -50,7 +55,8 @@ const CreateOrder = Type.Object(
       }),
     ),
     alloy: Type.Optional(AlloySchema),
-    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1 })),
+    // No schema default: an order from a quote must tell "not sent" from "1" (the code uses 1).
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Pieces (default 1)' })),
     customer: Customer,
     submit: Type.Optional(
       Type.Boolean({
@@ -182,6 +188,7 @@ export function shopRoutes(ctx: ServiceContext) {
         let quantity = b.quantity ?? 1;
         if (b.kind === 'custom' && b.quoteId) {
           quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
+          assertOrderMatchesQuote(quote, b);
           const taken = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
             quote.id,
           ]);

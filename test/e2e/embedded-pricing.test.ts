@@ -130,6 +130,78 @@ describe('pricing service, embedded', () => {
     assertError(unknown, 422, 'QUOTE_NOT_FOUND');
   });
 
+  test('an order from a quote must not change its alloy or quantity', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const q = await api<Quote>('POST', `${P}/quotes`, {
+      json: { modelId: model.id, alloy: 'silver-925', quantity: 2 },
+    });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    const otherAlloy = await api('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: q.body.id, alloy: 'platinum-950', customer: CUSTOMER, submit: true },
+    });
+    assertError(otherAlloy, 422, 'QUOTE_MISMATCH', '2 × silver-925', '2 × platinum-950');
+    const otherQuantity = await api('POST', '/api/partner/v1/orders', {
+      json: { customer: CUSTOMER, quoteId: q.body.id, quantity: 50 },
+      headers: { authorization: 'Bearer demo-partner-key', 'idempotency-key': crypto.randomUUID() },
+    });
+    assertError(otherQuantity, 422, 'QUOTE_MISMATCH', '50 × silver-925');
+    assert.equal((await api<Quote>('GET', `${P}/quotes/${q.body.id}`)).body.orderId, null, 'nothing ordered');
+    // Repeating the quote's own alloy and quantity is fine.
+    const same = await api<Order>('POST', '/api/shop/orders', {
+      json: {
+        kind: 'custom',
+        quoteId: q.body.id,
+        alloy: 'silver-925',
+        quantity: 2,
+        customer: CUSTOMER,
+        submit: true,
+      },
+    });
+    assert.equal(same.status, 201, JSON.stringify(same.body));
+  });
+
+  test('two orders placed from one quote before either is priced: the second is priced afresh in the model’s units', async () => {
+    // A model declared in centimetres: measured as millimetres it would weigh 1,000 times less.
+    const model = await upload(toBinaryStl(ring), 'filename=ring.stl&units=cm');
+    const q = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'silver-925' } });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    // Both orders are accepted before pricing sees either: their events wait in the outboxes.
+    const pause = (service: string, relayPaused: boolean) =>
+      api('PUT', `/api/${service}/faults`, { json: { relayPaused }, headers: ADMIN });
+    for (const service of ['shop', 'partner']) assert.equal((await pause(service, true)).status, 200);
+    let ids: string[];
+    try {
+      const shopOrder = await api<Order>('POST', '/api/shop/orders', {
+        json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+      });
+      const partnerOrder = await api<Order>('POST', '/api/partner/v1/orders', {
+        json: { customer: CUSTOMER, quoteId: q.body.id },
+        headers: { authorization: 'Bearer demo-partner-key', 'idempotency-key': crypto.randomUUID() },
+      });
+      assert.equal(shopOrder.status, 201, JSON.stringify(shopOrder.body));
+      assert.equal(partnerOrder.status, 201, JSON.stringify(partnerOrder.body));
+      ids = [shopOrder.body.id, partnerOrder.body.id];
+    } finally {
+      for (const service of ['shop', 'partner']) await pause(service, false);
+    }
+    const prices = await eventually(async () => {
+      const shop = await order(ids[0]!);
+      const partner = (
+        await api<Order>('GET', `/api/partner/v1/orders/${ids[1]}`, {
+          headers: { authorization: 'Bearer demo-partner-key' },
+        })
+      ).body;
+      return shop.price && partner.price ? [shop, partner] : undefined;
+    });
+    // One of them bound the quote; the other was measured again, in centimetres, at the same
+    // price list: the same total, without the quote's id.
+    assert.deepEqual(
+      prices.map((o) => o.price?.amountMinor),
+      [q.body.total.amountMinor, q.body.total.amountMinor],
+    );
+    assert.deepEqual(prices.map((o) => o.breakdown?.quoteId === q.body.id).sort(), [false, true]);
+  });
+
   test('partners: the price API quotes a base64 model, and an order from the quote keeps its price', async () => {
     const partner = { authorization: 'Bearer demo-partner-key' };
     const q = await api<Quote & { modelKey: string }>('POST', '/api/partner/v1/quotes', {

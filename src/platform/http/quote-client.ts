@@ -36,6 +36,24 @@ export const QuoteUsedError = createError<'QUOTE_USED', 409, [string, string]>(
   409,
 );
 
+export const QuoteMismatchError = createError<'QUOTE_MISMATCH', 422, [string, string, string]>(
+  'QUOTE_MISMATCH',
+  'Quote %s is for %s, and this order asks for %s: an order from a quote takes its alloy and quantity. Leave them out, or ask for a new quote for what you want.',
+  422,
+);
+
+/**
+ * An order from a quote may repeat the quote's alloy and quantity but not change them: the
+ * quote's price is for exactly those, and silently ordering something other than what the
+ * request says would surprise the customer on delivery.
+ */
+export function assertOrderMatchesQuote(quote: Quote, asked: { alloy?: string; quantity?: number }): void {
+  const alloy = asked.alloy ?? quote.alloy;
+  const quantity = asked.quantity ?? quote.quantity;
+  if (alloy !== quote.alloy || quantity !== quote.quantity)
+    throw new QuoteMismatchError(quote.id, `${quote.quantity} × ${quote.alloy}`, `${quantity} × ${alloy}`);
+}
+
 export const PricingUnavailableError = createError<'PRICING_UNAVAILABLE', 503, [string]>(
   'PRICING_UNAVAILABLE',
   'The pricing service could not be reached to check the quote (%s); nothing was ordered. Try again in a moment.',
