@@ -484,6 +484,21 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
     }
   });
 
+  test('redelivering an event to a consumer that does not exist is refused, naming the ones that do', async () => {
+    const admin = { authorization: 'Bearer atelier-admin' };
+    const typo = await api('POST', `/api/shop/outbox/${crypto.randomUUID()}/redeliver`, {
+      json: { consumer: 'sohp' },
+      headers: admin,
+    });
+    assertError(typo, 400, 'UNKNOWN_CONSUMER', '"sohp"', 'shop, partner-api, crm, mes, tracker');
+    // A consumer that exists gets past the check to the event lookup.
+    const real = await api('POST', `/api/shop/outbox/${crypto.randomUUID()}/redeliver`, {
+      json: { consumer: 'crm' },
+      headers: admin,
+    });
+    assertError(real, 404, 'OUTBOX_EVENT_NOT_FOUND');
+  });
+
   test('after all of the above, the order waiting for a seller is intact in every service', async () => {
     for (const [s, view] of waitingViews) assert.deepEqual(await get(s, waiting.id), view, s);
     assert.deepEqual(

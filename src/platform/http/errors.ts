@@ -25,6 +25,12 @@ export const UnsupportedMediaTypeError = createError<'UNSUPPORTED_MEDIA_TYPE', 4
 /** A field that is optional in the schema but required by the rest of the request. */
 export const FieldRequiredError = createError<'FIELD_REQUIRED', 400, [string]>('FIELD_REQUIRED', '%s', 400);
 
+export const UnknownConsumerError = createError<'UNKNOWN_CONSUMER', 400, [string, string]>(
+  'UNKNOWN_CONSUMER',
+  'There is no consumer "%s"; nothing was sent. Each service consumes under its own name: one of %s.',
+  400,
+);
+
 export const OutboxRowNotFoundError = createError<'OUTBOX_EVENT_NOT_FOUND', 404, [string]>(
   'OUTBOX_EVENT_NOT_FOUND',
   'This service has no outbox event %s: it was published by another service, or published more than an hour ago and pruned.',

@@ -11,7 +11,8 @@ import { requireToken } from './auth.js';
 import { EVENT_TYPES } from '../../contracts/events.js';
 import type { Faults } from '../messaging/faults.js';
 import { envelopeOf, type OutboxRow } from '../messaging/outbox.js';
-import { OutboxRowNotFoundError } from './errors.js';
+import { OutboxRowNotFoundError, UnknownConsumerError } from './errors.js';
+import { SERVICE_PREFIXES } from '../../contracts/order-status.js';
 
 /** Routes every service has: health, the outbox backlog and its dead letters. */
 export function registerOpsRoutes(
@@ -160,6 +161,10 @@ export function registerOpsRoutes(
       requireToken(req, d.config.ADMIN_TOKEN, 'administrator');
       const { id } = req.params as { id: string };
       const { consumer } = req.body as { consumer: string };
+      // Checked here: the broker would take a message for a queue nobody reads (or drop it) and
+      // the answer would still say "redelivered".
+      if (!(consumer in SERVICE_PREFIXES))
+        throw new UnknownConsumerError(consumer, Object.keys(SERVICE_PREFIXES).join(', '));
       const row = (
         await d.db.query<OutboxRow>(
           'SELECT seq, id, aggregateid, type, payload, headers FROM outbox WHERE id = $1',
