@@ -35,7 +35,14 @@ export function notificationRoutes(ctx: ServiceContext) {
           summary: 'Notifications for sellers, operators or administrators (all by default), oldest first',
           querystring: Type.Object({
             audience: Audiences,
-            after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only those after this id' })),
+            // notifications.id is a bigint; past 2^53 a JSON number is no longer exact anyway.
+            after: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: Number.MAX_SAFE_INTEGER,
+                description: 'Only those after this id',
+              }),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
           }),
         },
@@ -61,7 +68,8 @@ export function notificationRoutes(ctx: ServiceContext) {
       async (req, reply) => {
         const audiences = req.query.audience ?? ALL;
         const resume = Number(req.headers['last-event-id']);
-        let last = Number.isInteger(resume) && resume >= 0 ? resume : undefined;
+        // An id no bigint column holds would fail every poll of the stream: start afresh instead.
+        let last = Number.isSafeInteger(resume) && resume >= 0 ? resume : undefined;
         const { res, stop } = openEventStream(reply);
         let open = true;
         const send = async () => {

@@ -19,7 +19,11 @@ export function archiveRoutes(d: MesDeps) {
           description:
             'The partition production_orders_yYYYYmMM stays in the database as a plain table (to dump and drop); its orders leave the lists and the counts.',
           params: Type.Object({
-            month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+            // PostgreSQL has no year 0: 0000-01 would fail in SQL (a 500), not here.
+            month: Type.String({
+              pattern: '^(?!0000)\\d{4}-(0[1-9]|1[0-2])$',
+              description: 'YYYY-MM, from 0001-01',
+            }),
           }),
           response: {
             200: Type.Object({ table: Type.String(), orders: Type.Integer() }),

@@ -1,3 +1,4 @@
+import { isStorableDateTime } from '../validation.js';
 import { BadCursorError } from './errors.js';
 
 /** Keyset pagination: the cursor is the (created_at, id) of the last row, opaque to clients. */
@@ -13,12 +14,6 @@ export function encodeCursor(c: Cursor): string {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Date.parse takes 2026-02-30 (as March 2); PostgreSQL does not. */
-function isCalendarDate(ymd: string): boolean {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
-}
-
 export function decodeCursor(s: string | undefined): Cursor | undefined {
   if (!s) return undefined;
   try {
@@ -29,7 +24,9 @@ export function decodeCursor(s: string | undefined): Cursor | undefined {
       typeof at === 'string' &&
       typeof id === 'string' &&
       ISO_TIME.test(at) &&
-      isCalendarDate(at.slice(0, 10)) &&
+      // A real calendar date (Date.parse takes 2026-02-30 as March 2), a year from 0001 and an
+      // offset within ±15:59: the same check as every date-time a schema takes.
+      isStorableDateTime(at) &&
       !Number.isNaN(Date.parse(at)) &&
       UUID.test(id)
     )

@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { fastifyTracingPlugin } from '../telemetry/tracing.js';
+import { storableDateTimes } from '../validation.js';
 import { UnsupportedMediaTypeError } from './errors.js';
 
 export interface HttpOptions {
@@ -27,7 +28,11 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
     // Per-request access logs would be one line per API call at hundreds of orders a second;
     // errors are still logged by the error handler below.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false },
+      // After Fastify's own formats: a date-time must also be one PostgreSQL can store.
+      onCreate: storableDateTimes,
+    },
   });
   // Request and handler spans, when tracing is on; registered first so it sees every route.
   const tracing = fastifyTracingPlugin();

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { FileMissingError, type FileStorage } from './file-storage.js';
+import { checkStorageKey, FileMissingError, type FileStorage } from './file-storage.js';
 
 export class DiskStorage implements FileStorage {
   readonly kind = 'disk';
@@ -10,7 +10,8 @@ export class DiskStorage implements FileStorage {
   }
 
   private pathOf(key: string): string {
-    const p = resolve(join(this.root, key));
+    const p = resolve(join(this.root, checkStorageKey(key)));
+    // A second guard, on the resolved path: nothing the key check missed may leave the folder.
     if (!p.startsWith(this.root + sep)) throw new Error(`Storage key ${key} escapes the storage folder`);
     return p;
   }

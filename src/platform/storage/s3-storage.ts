@@ -5,7 +5,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { FileMissingError, type FileStorage } from './file-storage.js';
+import { checkStorageKey, FileMissingError, type FileStorage } from './file-storage.js';
 
 export interface S3Options {
   bucket: string;
@@ -39,11 +39,17 @@ export class S3Storage implements FileStorage {
 
   async put(key: string, data: Buffer, contentType: string): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: data, ContentType: contentType }),
+      new PutObjectCommand({
+        Bucket: this.o.bucket,
+        Key: checkStorageKey(key),
+        Body: data,
+        ContentType: contentType,
+      }),
     );
   }
 
   async get(key: string): Promise<Buffer> {
+    checkStorageKey(key);
     try {
       const r = await this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: key }));
       if (!r.Body) throw new FileMissingError(`No stored file ${key}`);

@@ -57,7 +57,11 @@ export function modelRoutes(d: PricingDeps) {
           throw err;
         }
         const id = uuidv7();
-        const key = `models/pricing/${id}/${filename.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+        // The key is made of the id and a fixed name, never the client's filename (which `..`
+        // or a separator would turn into a path outside the model's folder); the filename is kept
+        // as the model's metadata. The extension stays, from the measured format: an order
+        // priced later from this key uses it as the hint for text that does not look like OBJ.
+        const key = `models/pricing/${id}/model.${measured.format === 'obj' ? 'obj' : 'stl'}`;
         await storage.put(key, bytes, 'application/octet-stream');
         const row = await store.insertModel(db, {
           id,
@@ -108,10 +112,29 @@ export function modelRoutes(d: PricingDeps) {
         const bytes = await storage.get(m.storage_key);
         return reply
           .header('content-type', 'application/octet-stream')
-          .header('content-disposition', `inline; filename="${m.filename.replace(/"/g, '')}"`)
+          .header('content-disposition', contentDisposition(m.filename))
           .header('cache-control', 'private, max-age=3600')
           .send(bytes);
       },
     );
   };
+}
+
+/**
+ * The header for a stored filename, which is whatever the client sent: a control character or a
+ * character outside Latin-1 in a header throws (a 500), and a quote would end the value. The
+ * plain `filename` gets a printable-ASCII copy; `filename*` (RFC 6266) carries the real name.
+ */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(filename).replace(
+      /['()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  } catch {
+    return `inline; filename="${ascii}"`; // a lone surrogate has no UTF-8 form
+  }
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

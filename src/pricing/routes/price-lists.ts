@@ -80,7 +80,8 @@ export function priceListRoutes(d: PricingDeps) {
         schema: {
           tags: ['price list'],
           summary: 'One version, as quotes and orders priced with it saw it',
-          params: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+          // price_lists.version is an int: a larger number would fail in SQL (a 500), not here.
+          params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
           response: { 200: PriceListView, ...errors(400, 404) },
         },
       },
