@@ -53,3 +53,10 @@ export const EmailNotFailedError = createError<'EMAIL_NOT_FAILED', 404, [number]
   'E-mail %d is not one that failed: it is unknown, was sent, or is still being retried. GET /api/mes/emails/failed lists the failed ones.',
   404,
 );
+
+/** Args: the order number, its status, and why it is neither releasable nor reassignable. */
+export const NotReleasableError = createError<'ORDER_NOT_RELEASABLE', 409, [string, string, string]>(
+  'ORDER_NOT_RELEASABLE',
+  'Order %s is %s: %s Only an approved order that no operator has started can go back to the queue.',
+  409,
+);

@@ -12,6 +12,12 @@ export const IdempotencyKeyReusedError = createError<'IDEMPOTENCY_KEY_REUSED', 4
   422,
 );
 
+export const MissingApiKeyError = createError<'API_KEY_MISSING', 401, []>(
+  'API_KEY_MISSING',
+  'No API key was sent. Send Authorization: Bearer <your key> (or X-Api-Key: <your key>); ask Atelier for a key if you have none.',
+  401,
+);
+
 export const InvalidApiKeyError = createError<'API_KEY_INVALID', 401, []>(
   'API_KEY_INVALID',
   'Unknown or disabled API key. Send Authorization: Bearer <your key>; ask Atelier for a new key if yours was revoked.',

@@ -24,6 +24,7 @@ import {
   IdempotencyKeyRequiredError,
   IdempotencyKeyReusedError,
   InvalidApiKeyError,
+  MissingApiKeyError,
   ModelEncodingError,
 } from './errors.js';
 import { requestHash } from './keys.js';
@@ -99,7 +100,9 @@ export function partnerRoutes(ctx: ServiceContext) {
 
     const authenticate = async (req: FastifyRequest) => {
       const key = bearerToken(req);
-      const partner = key ? await store.partnerByKey(db, key) : undefined;
+      // No key at all is told apart from a wrong one: the fix is the header, not another key.
+      if (!key) throw new MissingApiKeyError();
+      const partner = await store.partnerByKey(db, key);
       if (!partner) throw new InvalidApiKeyError();
       markPartner(req, partner.id);
       return partner;

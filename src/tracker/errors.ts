@@ -23,3 +23,9 @@ export const DeadlineStatusError = createError<'DEADLINE_STATUS_INVALID', 400, [
   'No deadline can be set for status %s: it is not a status an order waits in. Use one of %s.',
   400,
 );
+
+export const DeadlineUnitsError = createError<'DEADLINE_UNITS_CONFLICT', 400, [number, number]>(
+  'DEADLINE_UNITS_CONFLICT',
+  'A deadline is either a time or a count of working days, not both: got seconds %d and workingDays %d. Send only one of them (neither removes the deadline).',
+  400,
+);

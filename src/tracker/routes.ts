@@ -6,6 +6,7 @@ import type { ServiceContext } from '../platform/service.js';
 import { listDeadlines, setDeadline } from './deadlines.js';
 import {
   DeadlineStatusError,
+  DeadlineUnitsError,
   IncidentNotFoundError,
   IncidentNotRetryableError,
   JourneyNotFoundError,
@@ -121,11 +122,16 @@ export function trackerRoutes(ctx: ServiceContext, client: ServiceClient) {
           summary:
             'Retry dead-lettered messages in a batch: the given incidents, or every open dead-letter incident (administrator token)',
           security: [{ bearer: [] }],
-          body: Type.Object({
-            incidentIds: Type.Optional(
-              Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 }),
-            ),
-          }),
+          // Without incidentIds this retries every open dead letter, so a misspelt field must be
+          // refused, not ignored: it would turn a retry of a few into a retry of all.
+          body: Type.Object(
+            {
+              incidentIds: Type.Optional(
+                Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req, reply) => {
@@ -163,12 +169,19 @@ export function trackerRoutes(ctx: ServiceContext, client: ServiceClient) {
           summary:
             "Set a stage's deadline in seconds or working days (neither removes it); open orders in that stage get the new deadline at once (administrator token)",
           security: [{ bearer: [] }],
-          body: Type.Object({
-            status: Type.String(),
-            channel: Type.Optional(Type.Union([Type.Literal('*'), Type.Literal('b2c'), Type.Literal('b2b')])),
-            seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86400 })),
-            workingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 250 })),
-          }),
+          // A body with neither seconds nor workingDays removes the deadline, so a misspelt field
+          // (`second`, `days`) must be refused rather than ignored into a removal.
+          body: Type.Object(
+            {
+              status: Type.String(),
+              channel: Type.Optional(
+                Type.Union([Type.Literal('*'), Type.Literal('b2c'), Type.Literal('b2b')]),
+              ),
+              seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86400 })),
+              workingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 250 })),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req) => {
@@ -177,7 +190,7 @@ export function trackerRoutes(ctx: ServiceContext, client: ServiceClient) {
         if (!(WAITING_STATUSES as readonly string[]).includes(b.status))
           throw new DeadlineStatusError(b.status, WAITING_STATUSES.join(', '));
         if (b.seconds !== undefined && b.workingDays !== undefined)
-          throw new DeadlineStatusError(b.status, 'seconds or workingDays, not both');
+          throw new DeadlineUnitsError(b.seconds, b.workingDays);
         await setDeadline(
           db,
           {

@@ -74,10 +74,11 @@ describe('partner API: bad input', () => {
       assertError(
         await post(originalBody, { 'idempotency-key': 'k-auth' }),
         401,
-        'API_KEY_INVALID',
-        'Authorization',
+        'API_KEY_MISSING',
+        'No API key was sent',
+        'Authorization: Bearer <your key>',
       );
-      assertError(await api('GET', `${V1}/orders`), 401, 'API_KEY_INVALID', 'Authorization');
+      assertError(await api('GET', `${V1}/orders`), 401, 'API_KEY_MISSING', 'Authorization');
     });
 
     test('the admin endpoint without, or with a wrong, token', async () => {

@@ -44,7 +44,8 @@ export function emailRoutes(d: MesDeps) {
         schema: {
           tags: ['operators'],
           summary: 'Send a failed e-mail again, with a fresh set of attempts (administrator)',
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          // email_outbox.id is a bigserial: a larger id would reach PostgreSQL as out of range (a 500).
+          params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
           response: {
             200: Type.Object({ id: Type.Integer(), retrying: Type.Boolean() }),
             ...errors(400, 401, 404),

@@ -2,10 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
+import { TERMINAL_STATUSES } from '../../contracts/order-status.js';
 import { OrderNotFoundError } from '../../platform/http/errors.js';
 import { assignQueued } from '../assignment/assigner.js';
 import { audit, readAudit, type AuditRow } from '../assignment/audit.js';
 import type { MesDeps } from '../deps.js';
+import { NotReleasableError } from '../errors.js';
 import {
   NotAssignableError,
   OperatorInactiveError,
@@ -226,6 +228,16 @@ export function operatorRoutes(d: MesDeps) {
         return change(async (q) => {
           const row = await store.getOrder(q, req.params.id, true);
           if (!row) throw new OrderNotFoundError(req.params.id);
+          // "Reassign it instead" helps only while the order is in production: the assign route
+          // refuses every other status, so those get a message that does not send them there.
+          if (!ON_HAND_STATUSES.includes(row.status))
+            throw new NotReleasableError(
+              row.number,
+              row.status,
+              row.status === 'SHIPPED' || TERMINAL_STATUSES.includes(row.status)
+                ? 'it has left production, so there is no operator to take it from or give it to.'
+                : 'it has not been approved for manufacturing, so it is in no queue and no operator has it.',
+            );
           if (row.status !== 'MANUFACTURING_APPROVED')
             throw new ReleaseInWorkError(row.number, row.status, row.operator ?? 'nobody');
           if (row.operator) {
@@ -252,7 +264,15 @@ export function operatorRoutes(d: MesDeps) {
           summary: 'The assignment audit trail, newest first: claims, automatic, administrator changes',
           querystring: Type.Object({
             orderId: Type.Optional(Type.String({ format: 'uuid' })),
-            before: Type.Optional(Type.Integer({ minimum: 1, description: 'Entries older than this id' })),
+            // assignment_audit.id is a bigserial: a larger id would reach PostgreSQL as out of range
+            // (a 500); the safe-integer bound is also where JSON numbers stop being exact.
+            before: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: Number.MAX_SAFE_INTEGER,
+                description: 'Entries older than this id',
+              }),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
           }),
           response: { 200: Type.Object({ items: Type.Array(AuditView) }), ...errors(400) },
