@@ -7,21 +7,15 @@
  *   npm run bench:pipeline                     (rates 25,50,75,100,150,200,500 orders/s, 8 s each)
  *   BENCH_RATES=200,600 BENCH_SECONDS=5 npm run bench:pipeline
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import pg from 'pg';
-import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
 import { SERVICE_NAMES } from '../src/cli/services.js';
-import { loadConfig } from '../src/platform/config.js';
-import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
+import { benchDatabaseUrl, openCluster } from './bench-cluster.js';
 import { startSpanSink } from './span-sink.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
 
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const RATES = (process.env.BENCH_RATES ?? '25,50,75,100,150,200,500').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /**
@@ -57,7 +51,7 @@ interface Row {
 async function commits(prefix: string): Promise<number> {
   let total = 0;
   for (const svc of SERVICE_NAMES) {
-    const c = new pg.Client({ connectionString: databaseUrl(PG, `${prefix}_${svc.replace(/-/g, '_')}`) });
+    const c = new pg.Client({ connectionString: benchDatabaseUrl(prefix, svc) });
     await c.connect();
     const r = await c.query<{ n: string }>(
       'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
@@ -74,7 +68,7 @@ async function relayFigures(prefix: string, since: Date): Promise<{ perSecond: n
   let last = 0;
   const lags: number[] = [];
   for (const s of SERVICE_NAMES) {
-    const c = new pg.Client({ connectionString: databaseUrl(PG, `${prefix}_${s.replace(/-/g, '_')}`) });
+    const c = new pg.Client({ connectionString: benchDatabaseUrl(prefix, s) });
     await c.connect();
     const r = await c.query<{ created: string; sent: string }>(
       'SELECT created_at AS created, sent_at AS sent FROM outbox WHERE created_at >= $1 AND sent_at IS NOT NULL',
@@ -95,49 +89,6 @@ async function relayFigures(prefix: string, since: Date): Promise<{ perSecond: n
     perSecond: count > 0 ? Math.round(count / Math.max((last - first) / 1000, 0.001)) : 0,
     lagP95: lags[Math.floor(lags.length * 0.95)] ?? 0,
   };
-}
-
-/** A started cluster with its databases and broker namespace, torn down by `close`. */
-async function openCluster(env: Record<string, string>) {
-  const suffix = randomBytes(3).toString('hex');
-  const prefix = `atelier_bench_${suffix}`;
-  const namespace = `atelier-bench-${suffix}`;
-  const storageDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
-  console.error(`Starting the distributed mode (databases ${prefix}_*) …`);
-  const close = async () => {
-    await deleteNamespace(AMQP, namespace, SERVICE_NAMES, loadConfig({}).MESSAGING_RETRY_DELAYS_MS);
-    const admin = new pg.Client({ connectionString: PG });
-    await admin.connect();
-    for (const s of SERVICE_NAMES)
-      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
-    await admin.end();
-    rmSync(storageDir, { recursive: true, force: true });
-  };
-  try {
-    const cluster = await startCluster({
-      pgUrl: PG,
-      amqpUrl: AMQP,
-      dbPrefix: prefix,
-      instances: {},
-      basePort: 5100,
-      storageDir,
-      output: 'ignore',
-      env: { MESSAGING_NAMESPACE: namespace, RELAY_POLL_MS: '200', LOG_LEVEL: 'error', ...env },
-    });
-    const apiKey = await issuePartnerKey(cluster, 'bench');
-    return {
-      cluster,
-      prefix,
-      apiKey,
-      async close() {
-        await cluster.stop();
-        await close();
-      },
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
 }
 
 /** `simulate` at one offered rate, with the CPU, commits and relay figures around it. */

@@ -1,0 +1,66 @@
+/**
+ * The distributed mode as the benchmarks run it: every service (or the ones named) its own
+ * process on fresh databases of the local PostgreSQL and a namespace of its own on RabbitMQ,
+ * a partner key, and a `close` that leaves nothing behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
+import { SERVICE_NAMES } from '../src/cli/services.js';
+import { loadConfig } from '../src/platform/config.js';
+import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
+
+export const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** A database of the bench's cluster, by its prefix and service. */
+export function benchDatabaseUrl(prefix: string, service: string): string {
+  return databaseUrl(PG, `${prefix}_${service.replace(/-/g, '_')}`);
+}
+
+/** A started cluster with its databases and broker namespace, torn down by `close`. */
+export async function openCluster(env: Record<string, string>, services?: readonly string[]) {
+  const suffix = randomBytes(3).toString('hex');
+  const prefix = `atelier_bench_${suffix}`;
+  const namespace = `atelier-bench-${suffix}`;
+  const storageDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+  console.error(`Starting the distributed mode (databases ${prefix}_*) …`);
+  const close = async () => {
+    await deleteNamespace(AMQP, namespace, SERVICE_NAMES, loadConfig({}).MESSAGING_RETRY_DELAYS_MS);
+    const admin = new pg.Client({ connectionString: PG });
+    await admin.connect();
+    for (const s of SERVICE_NAMES)
+      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
+    await admin.end();
+    rmSync(storageDir, { recursive: true, force: true });
+  };
+  try {
+    const cluster = await startCluster({
+      pgUrl: PG,
+      amqpUrl: AMQP,
+      dbPrefix: prefix,
+      instances: {},
+      basePort: 5100,
+      ...(services ? { services } : {}),
+      storageDir,
+      output: 'ignore',
+      env: { MESSAGING_NAMESPACE: namespace, RELAY_POLL_MS: '200', LOG_LEVEL: 'error', ...env },
+    });
+    const apiKey = await issuePartnerKey(cluster, 'bench');
+    return {
+      cluster,
+      prefix,
+      apiKey,
+      async close() {
+        await cluster.stop();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
