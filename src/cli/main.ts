@@ -147,14 +147,16 @@ async function main(argv: string[]): Promise<number> {
       return new Promise(() => undefined);
     }
     case 'migrate': {
-      const names = rest.length > 0 ? rest : SERVICE_NAMES;
+      const names = [...new Set(rest.length > 0 ? rest : SERVICE_NAMES)];
+      const unknown = names.find((n) => !SERVICES[n]);
+      if (unknown) {
+        console.error(`Unknown service "${unknown}": one of ${SERVICE_NAMES.join(', ')}.`);
+        return 2;
+      }
       checkSharedDatabaseUrl(names);
       for (const n of names) {
         const def = SERVICES[n];
-        if (!def) {
-          console.error(`Unknown service "${n}": one of ${SERVICE_NAMES.join(', ')}.`);
-          return 2;
-        }
+        if (!def) return 2; // checked above
         const db = await openServiceDb(n, config, 'embedded');
         const applied = await migrateService(def, db);
         console.log(`${n}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);

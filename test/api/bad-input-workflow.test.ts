@@ -486,11 +486,14 @@ describe('CRM, MES and carrier: bad input and illegal moves', () => {
 
   test('redelivering an event to a consumer that does not exist is refused, naming the ones that do', async () => {
     const admin = { authorization: 'Bearer atelier-admin' };
-    const typo = await api('POST', `/api/shop/outbox/${crypto.randomUUID()}/redeliver`, {
-      json: { consumer: 'sohp' },
-      headers: admin,
-    });
-    assertError(typo, 400, 'UNKNOWN_CONSUMER', '"sohp"', 'shop, partner-api, crm, mes, tracker');
+    // A typo, and a name every JavaScript object has (not a consumer either).
+    for (const consumer of ['sohp', 'constructor']) {
+      const wrong = await api('POST', `/api/shop/outbox/${crypto.randomUUID()}/redeliver`, {
+        json: { consumer },
+        headers: admin,
+      });
+      assertError(wrong, 400, 'UNKNOWN_CONSUMER', `"${consumer}"`, 'shop, partner-api, crm, mes, tracker');
+    }
     // A consumer that exists gets past the check to the event lookup.
     const real = await api('POST', `/api/shop/outbox/${crypto.randomUUID()}/redeliver`, {
       json: { consumer: 'crm' },

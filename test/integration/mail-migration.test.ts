@@ -10,7 +10,9 @@ import { shop } from '../../src/shop/index.js';
 import { tracker } from '../../src/tracker/index.js';
 import { openPg } from '../../src/platform/db/pg.js';
 import type { Db } from '../../src/platform/db/types.js';
-import { migrateService, type ServiceDefinition } from '../../src/platform/service.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { migrateService, PLATFORM_MIGRATIONS, type ServiceDefinition } from '../../src/platform/service.js';
+import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '../support/servers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -44,7 +46,12 @@ for (const def of [mes, tracker, shop] as ServiceDefinition[]) {
 
 test('a database whose MES migration made the table before keeps its queued e-mail', async () => {
   const db = await freshDb('mail_upgrade');
-  // The table as MES 0002_workspace.sql made it before the mail migration existed.
+  // The database as the previous version left it: the platform's and the MES's migrations
+  // recorded as applied, and the table as MES 0002_workspace.sql made it then.
+  await migrate(db, [
+    { label: 'platform', dir: fileURLToPath(PLATFORM_MIGRATIONS) },
+    { label: 'mes', dir: fileURLToPath(mes.migrations) },
+  ]);
   await db.query(`CREATE TABLE email_outbox (
     id bigserial PRIMARY KEY, recipient text NOT NULL, subject text NOT NULL, body text NOT NULL,
     order_id uuid, created_at timestamptz(3) NOT NULL DEFAULT now(), attempts int NOT NULL DEFAULT 0,
@@ -55,7 +62,7 @@ test('a database whose MES migration made the table before keeps its queued e-ma
 
   const applied = await migrateService(mes, db);
 
-  assert.ok(applied.includes('mail/0001_email_outbox.sql'));
+  assert.deepEqual(applied, ['mail/0001_email_outbox.sql'], 'only the new migration runs');
   const rows = await db.query<{ subject: string }>('SELECT subject FROM email_outbox');
   assert.deepEqual(
     rows.rows.map((r) => r.subject),

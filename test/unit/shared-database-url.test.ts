@@ -53,3 +53,23 @@ test('`atelier migrate` of every service stops before touching the database', as
   assert.equal(code, 1);
   assert.match(stderr, /DATABASE_URL is one database and this command runs 6 services/);
 });
+
+test('`atelier migrate` names an unknown service first, and one service named twice is one', async () => {
+  const bin = fileURLToPath(new URL('../../../bin/atelier.js', import.meta.url));
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [bin, 'migrate', ...args],
+        { env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/atelier_nowhere' } },
+        (_err, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+      );
+    });
+  const typo = await run(['shop', 'shpo']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /Unknown service "shpo"/);
+  // One service, so DATABASE_URL is allowed: it gets as far as the (unreachable) database.
+  const twice = await run(['shop', 'shop']);
+  assert.equal(twice.code, 1);
+  assert.doesNotMatch(twice.stderr, /DATABASE_URL is one database/);
+});

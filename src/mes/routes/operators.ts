@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../contracts/api.js';
-import { TERMINAL_STATUSES } from '../../contracts/order-status.js';
 import { OrderNotFoundError } from '../../platform/http/errors.js';
 import { assignQueued } from '../assignment/assigner.js';
 import { audit, readAudit, type AuditRow } from '../assignment/audit.js';
@@ -234,7 +233,8 @@ export function operatorRoutes(d: MesDeps) {
             throw new NotReleasableError(
               row.number,
               row.status,
-              row.status === 'SHIPPED' || TERMINAL_STATUSES.includes(row.status)
+              // CANCELLED and REJECTED happen only before approval: those never entered production.
+              row.status === 'SHIPPED' || row.status === 'CLOSED'
                 ? 'it has left production, so there is no operator to take it from or give it to.'
                 : 'it has not been approved for manufacturing, so it is in no queue and no operator has it.',
             );

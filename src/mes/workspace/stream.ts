@@ -43,7 +43,9 @@ export class WorkspaceStreams {
 
     // Another instance may have delivered an id this one has not read yet: catch up once first,
     // so its clients are not sent a needless reset (one that still comes costs only a reload).
-    if (lastEventId !== undefined && lastEventId > this.feed.watermark) await this.feed.poll();
+    // A failed read only means the check below uses what this instance has: at worst a reset.
+    if (lastEventId !== undefined && lastEventId > this.feed.watermark)
+      await this.feed.poll().catch(() => undefined);
     // An id the feed never reached (its data was reset since the client saw it) would hold back
     // every event up to that id, forever in practice: the client must reload its list instead.
     const ahead = lastEventId !== undefined && lastEventId > this.feed.watermark;

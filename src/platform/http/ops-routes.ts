@@ -163,7 +163,7 @@ export function registerOpsRoutes(
       const { consumer } = req.body as { consumer: string };
       // Checked here: the broker would take a message for a queue nobody reads (or drop it) and
       // the answer would still say "redelivered".
-      if (!(consumer in SERVICE_PREFIXES))
+      if (!Object.hasOwn(SERVICE_PREFIXES, consumer))
         throw new UnknownConsumerError(consumer, Object.keys(SERVICE_PREFIXES).join(', '));
       const row = (
         await d.db.query<OutboxRow>(
