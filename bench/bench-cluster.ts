@@ -12,6 +12,8 @@ import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.j
 import { SERVICE_NAMES } from '../src/cli/services.js';
 import { loadConfig } from '../src/platform/config.js';
 import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
+import { runSimulation } from '../src/cli/simulate/run.js';
+import type { OrderStatus } from '../src/contracts/order-status.js';
 
 export const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -63,4 +65,31 @@ export async function openCluster(env: Record<string, string>, services?: readon
     await close();
     throw err;
   }
+}
+
+/**
+ * `simulate` with the benchmarks' mix (60% catalog, 20% custom STL, 20% partner STL) at `rate`
+ * orders/s for `seconds`, no operators, each order followed until it reaches `target`.
+ */
+export function simulateMix(
+  c: Awaited<ReturnType<typeof openCluster>>,
+  rate: number,
+  seconds: number,
+  target: OrderStatus,
+) {
+  return runSimulation({
+    orders: rate * seconds,
+    rate,
+    baseUrl: '',
+    urls: c.cluster.simulateUrls,
+    deadlineSeconds: 60,
+    operators: 0,
+    partnerKey: c.apiKey,
+    carrierToken: 'atelier-carrier',
+    adminToken: 'atelier-admin',
+    customShare: 0.2,
+    partnerShare: 0.2,
+    progress: false,
+    target,
+  });
 }

@@ -10,8 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { runSimulation } from '../src/cli/simulate/run.js';
-import { openCluster } from './bench-cluster.js';
+import { openCluster, simulateMix } from './bench-cluster.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
 import { startSpanSink } from './span-sink.js';
 
@@ -26,22 +25,7 @@ async function main(): Promise<void> {
     // Telemetry as in the pipeline benchmark: every order traced and exported.
     const c = await openCluster({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint }, ['shop', 'partner-api']);
     try {
-      const simulate = (rate: number, seconds: number) =>
-        runSimulation({
-          orders: rate * seconds,
-          rate,
-          baseUrl: '',
-          urls: c.cluster.simulateUrls,
-          deadlineSeconds: 60,
-          operators: 0,
-          partnerKey: c.apiKey,
-          carrierToken: 'atelier-carrier',
-          adminToken: 'atelier-admin',
-          customShare: 0.2,
-          partnerShare: 0.2,
-          progress: false,
-          target: 'SUBMITTED',
-        });
+      const simulate = (rate: number, seconds: number) => simulateMix(c, rate, seconds, 'SUBMITTED');
       await simulate(25, 2); // warm-up: connections, plans, JIT
       console.error(`intake at ${RATE}/s for ${SECONDS} s …`);
       const before = cpuSeconds();

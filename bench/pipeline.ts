@@ -11,8 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import pg from 'pg';
 import { SERVICE_NAMES } from '../src/cli/services.js';
-import { runSimulation } from '../src/cli/simulate/run.js';
-import { benchDatabaseUrl, openCluster } from './bench-cluster.js';
+import { benchDatabaseUrl, openCluster, simulateMix } from './bench-cluster.js';
 import { startSpanSink } from './span-sink.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
 
@@ -102,21 +101,7 @@ async function measureRate(
   const since = new Date();
   const cpuBefore = cpuSeconds();
   const commitsBefore = await commits(c.prefix);
-  const s = await runSimulation({
-    orders,
-    rate,
-    baseUrl: '',
-    urls: c.cluster.simulateUrls,
-    deadlineSeconds: 60,
-    operators: 0,
-    partnerKey: c.apiKey,
-    carrierToken: 'atelier-carrier',
-    adminToken: 'atelier-admin',
-    customShare: 0.2,
-    partnerShare: 0.2,
-    progress: false,
-    target: 'MANUFACTURING_APPROVED',
-  });
+  const s = await simulateMix(c, rate, seconds, 'MANUFACTURING_APPROVED');
   const cpuAfter = cpuSeconds();
   const commitsPerOrder = ((await commits(c.prefix)) - commitsBefore) / Math.max(s.ordersPlaced, 1);
   const cpuByProcess = cpuPerOrder(cpuBefore, cpuAfter, s.ordersPlaced);
