@@ -1,5 +1,6 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { BIGINT_COLUMN_MAX } from '../contracts/api.js';
 import { requireToken } from '../platform/http/auth.js';
 import { openEventStream } from '../platform/http/sse.js';
 import type { ServiceContext } from '../platform/service.js';
@@ -39,7 +40,7 @@ export function notificationRoutes(ctx: ServiceContext) {
             after: Type.Optional(
               Type.Integer({
                 minimum: 0,
-                maximum: Number.MAX_SAFE_INTEGER,
+                maximum: BIGINT_COLUMN_MAX,
                 description: 'Only those after this id',
               }),
             ),

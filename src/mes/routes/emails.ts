@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../../contracts/api.js';
+import { BIGINT_COLUMN_MAX, errors } from '../../contracts/api.js';
 import { failedEmails, retryEmail } from '../../platform/mail/email-outbox.js';
 import type { MesDeps } from '../deps.js';
 import { EmailNotFailedError } from '../errors.js';
@@ -45,7 +45,7 @@ export function emailRoutes(d: MesDeps) {
           tags: ['operators'],
           summary: 'Send a failed e-mail again, with a fresh set of attempts (administrator)',
           // email_outbox.id is a bigserial: a larger id would reach PostgreSQL as out of range (a 500).
-          params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+          params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: BIGINT_COLUMN_MAX }) }),
           response: {
             200: Type.Object({ id: Type.Integer(), retrying: Type.Boolean() }),
             ...errors(400, 401, 404),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../../contracts/api.js';
+import { BIGINT_COLUMN_MAX, errors } from '../../contracts/api.js';
 import { OrderNotFoundError } from '../../platform/http/errors.js';
 import { assignQueued } from '../assignment/assigner.js';
 import { audit, readAudit, type AuditRow } from '../assignment/audit.js';
@@ -269,7 +269,7 @@ export function operatorRoutes(d: MesDeps) {
             before: Type.Optional(
               Type.Integer({
                 minimum: 1,
-                maximum: Number.MAX_SAFE_INTEGER,
+                maximum: BIGINT_COLUMN_MAX,
                 description: 'Entries older than this id',
               }),
             ),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../../contracts/api.js';
+import { errors, INT_COLUMN_MAX } from '../../contracts/api.js';
 import { requireToken } from '../../platform/http/auth.js';
 import { alloysOf, PriceListBody, type PriceList } from '../domain/price-list.js';
 import { PriceListNotFoundError } from '../errors.js';
@@ -81,7 +81,7 @@ export function priceListRoutes(d: PricingDeps) {
           tags: ['price list'],
           summary: 'One version, as quotes and orders priced with it saw it',
           // price_lists.version is an int: a larger number would fail in SQL (a 500), not here.
-          params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
+          params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: INT_COLUMN_MAX }) }),
           response: { 200: PriceListView, ...errors(400, 404) },
         },
       },
