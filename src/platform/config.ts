@@ -240,13 +240,27 @@ export const VARIABLES = {
     min: 1,
     description: 'Messages one consumer instance handles at once.',
   },
+  MESSAGING_LINGER_MS: {
+    kind: 'int',
+    default: '40',
+    min: 0,
+    description:
+      'Longest wait, from the oldest waiting message, for more messages to join a consumer’s batch (one transaction for all); it ends early once no more can come. 0 handles each message at once.',
+  },
   RELAY_BATCH_SIZE: { kind: 'int', default: '200', min: 1, description: 'Outbox rows published per batch.' },
   RELAY_BATCH_INTERVAL_MS: {
     kind: 'int',
     default: '20',
     min: 0,
     description:
-      'Least time between the starts of two outbox batches: under load, rows committed meanwhile go out together (one publish round and two statements for many rows); an idle relay still publishes at once.',
+      'Least time between the starts of two outbox batches: under load, rows committed meanwhile go out together (one publish round and two statements for many rows).',
+  },
+  RELAY_LINGER_MS: {
+    kind: 'int',
+    default: '40',
+    min: 0,
+    description:
+      'How long a relay woken by a commit waits for more commits before it publishes, so that rows committed close together go out in one batch. 0 publishes at once.',
   },
   RELAY_POLL_MS: {
     kind: 'int',

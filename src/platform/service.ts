@@ -115,6 +115,7 @@ export async function startService(
     maxAttempts: ctx.config.MESSAGING_MAX_ATTEMPTS,
     retryDelaysMs: ctx.config.MESSAGING_RETRY_DELAYS_MS,
     prefetch: parts.prefetch ?? ctx.config.MESSAGING_PREFETCH,
+    lingerMs: ctx.config.MESSAGING_LINGER_MS,
   });
   const relay = new OutboxRelay({
     db: ctx.db,
@@ -125,6 +126,7 @@ export async function startService(
     faults,
     batchSize: ctx.config.RELAY_BATCH_SIZE,
     batchIntervalMs: ctx.config.RELAY_BATCH_INTERVAL_MS,
+    lingerMs: ctx.config.RELAY_LINGER_MS,
     pollMs: ctx.config.RELAY_POLL_MS,
   });
 

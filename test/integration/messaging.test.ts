@@ -42,7 +42,14 @@ async function commitEvent(db: Db, orderId: string): Promise<string> {
   );
 }
 
-function consumerOn(db: Db, transport: Transport, consumer: string, handler = recordEffect, maxAttempts = 3) {
+function consumerOn(
+  db: Db,
+  transport: Transport,
+  consumer: string,
+  handler = recordEffect,
+  maxAttempts = 3,
+  batching: { prefetch?: number; lingerMs?: number } = {},
+) {
   return new InboxConsumer({
     db,
     transport,
@@ -52,6 +59,7 @@ function consumerOn(db: Db, transport: Transport, consumer: string, handler = re
     maxAttempts,
     retryDelaysMs: [50, 100, 200],
     prefetch: 8,
+    ...batching,
   });
 }
 
@@ -67,6 +75,33 @@ function relayOn(db: Db, transport: Transport, owner: string) {
     leaseMs: 10_000,
     batchSize: 100,
   });
+}
+
+/** A relay on the real transport that counts its publish calls (each a publish round with confirms). */
+function countingRelay(
+  db: Db,
+  transport: Transport,
+  owner: string,
+  timing: { batchIntervalMs?: number; lingerMs?: number },
+) {
+  const counter = { publishes: 0 };
+  const counting: Transport = Object.create(transport) as Transport;
+  counting.publish = (messages) => {
+    counter.publishes++;
+    return transport.publish(messages);
+  };
+  const relay = new OutboxRelay({
+    db,
+    transport: counting,
+    logger,
+    owner,
+    service: 'test',
+    pollMs: 50,
+    leaseMs: 10_000,
+    batchSize: 100,
+    ...timing,
+  });
+  return { relay, counter };
 }
 
 for (const kind of ['amqp', 'embedded'] as const) {
@@ -123,30 +158,17 @@ for (const kind of ['amqp', 'embedded'] as const) {
     test('under load a relay gathers the rows committed between batches into one publish', async () => {
       const consumer = consumerOn(svc.db, transport, name('gather'));
       await consumer.start();
-      // The real transport, counting its publish calls (each one publish round with confirms).
-      let publishes = 0;
-      const counting: Transport = Object.create(transport) as Transport;
-      counting.publish = (messages) => {
-        publishes++;
-        return transport.publish(messages);
-      };
-      const relay = new OutboxRelay({
-        db: svc.db,
-        transport: counting,
-        logger,
-        owner: 'relay-gather',
-        service: 'test',
-        pollMs: 50,
-        leaseMs: 10_000,
-        batchSize: 100,
-        batchIntervalMs: 1_000,
-      });
+      const { relay, counter } = countingRelay(svc.db, transport, 'relay-gather', { batchIntervalMs: 1_000 });
       await relay.start();
       const orderId = uuidv7();
       try {
         // The first row finds the relay idle: it goes at once, in a batch of its own.
         await commitEvent(svc.db, orderId);
-        await eventually(async () => (publishes === 1 ? true : undefined), 10_000, 'the first publish');
+        await eventually(
+          async () => (counter.publishes === 1 ? true : undefined),
+          10_000,
+          'the first publish',
+        );
         // Ten more, committed one by one while the interval runs: they wait and go together.
         for (let i = 0; i < 10; i++) await commitEvent(svc.db, orderId);
         await eventually(
@@ -154,10 +176,73 @@ for (const kind of ['amqp', 'embedded'] as const) {
           10_000,
           'every effect',
         );
-        assert.equal(publishes, 2);
+        assert.equal(counter.publishes, 2);
         assert.equal(relay.published, 11);
       } finally {
         await relay.stop();
+        await consumer.stop();
+      }
+    });
+
+    test('a relay woken by a commit lingers: rows committed meanwhile go out in the same publish', async () => {
+      const consumer = consumerOn(svc.db, transport, name('relay-linger'));
+      await consumer.start();
+      const { relay, counter } = countingRelay(svc.db, transport, 'relay-linger', { lingerMs: 1_000 });
+      await relay.start();
+      const orderId = uuidv7();
+      try {
+        // An idle relay: without the linger the first row would go at once, alone.
+        for (let i = 0; i < 5; i++) await commitEvent(svc.db, orderId);
+        await eventually(
+          async () => ((await effectsFor(svc.db, orderId)) === 5 ? true : undefined),
+          10_000,
+          'every effect',
+        );
+        assert.equal(counter.publishes, 1);
+      } finally {
+        await relay.stop();
+        await consumer.stop();
+      }
+    });
+
+    test('a consumer lingers: messages that arrive close together are handled in one transaction', async () => {
+      const transactions = new Map<string, string>();
+      const inTransaction: Handler = async (event, q) => {
+        const tx = await q.query<{ id: string }>('SELECT txid_current()::text AS id');
+        transactions.set(event.id, tx.rows[0]?.id ?? '');
+      };
+      const consumer = consumerOn(svc.db, transport, name('consumer-linger'), inTransaction, 3, {
+        prefetch: 16,
+        lingerMs: 1_000,
+      });
+      await consumer.start();
+      try {
+        // Without the linger the first message would start a batch of its own at once.
+        const events = Array.from({ length: 5 }, () => cancelledEvent(uuidv7()));
+        await transport.publish(events);
+        await eventually(async () => (transactions.size === 5 ? true : undefined), 10_000, 'every message');
+        assert.equal(new Set(transactions.values()).size, 1, 'one transaction for the five');
+      } finally {
+        await consumer.stop();
+      }
+    });
+
+    test('a consumer stops lingering once the prefetch limit means no more messages can come', async () => {
+      const consumer = consumerOn(svc.db, transport, name('linger-full'), recordEffect, 3, {
+        prefetch: 3,
+        lingerMs: 30_000,
+      });
+      await consumer.start();
+      try {
+        const events = Array.from({ length: 3 }, () => cancelledEvent(uuidv7()));
+        await transport.publish(events);
+        for (const e of events)
+          await eventually(
+            async () => ((await effectsFor(svc.db, e.orderId)) === 1 ? true : undefined),
+            10_000,
+            'the effect, long before the linger ends',
+          );
+      } finally {
         await consumer.stop();
       }
     });

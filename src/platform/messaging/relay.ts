@@ -23,9 +23,15 @@ export interface RelayOptions {
    * with its confirms and two statements whatever its size, and RabbitMQ spends about a third as
    * much per message published eight at a time as one at a time: under load, waiting out the
    * rest of the interval gathers the rows committed meanwhile into one batch. A relay that was
-   * idle for longer than the interval publishes at once, so it adds no delay at low rates.
+   * idle for longer than the interval is held back only by `lingerMs`.
    */
   batchIntervalMs?: number;
+  /**
+   * How long a relay woken by a commit waits for more commits before it leases (default 0),
+   * counted from the first unpublished commit. Below saturation commits come one by one, and a
+   * batch of one row costs its two statements and a publish round as a batch of many does.
+   */
+  lingerMs?: number;
   /** Poll for rows no commit in this process announced (another instance's, or an expired lease). */
   pollMs?: number;
   /** How long a leased batch belongs to this instance before others may take it over. */
@@ -48,6 +54,8 @@ export class OutboxRelay {
   private wake?: () => void;
   /** Set by a commit that arrived while a batch was in flight, so the loop goes round again. */
   private dirty = false;
+  /** When the first commit not yet leased was announced (Date.now()), for the linger. */
+  private dirtySince = 0;
   private loopDone?: Promise<void>;
   private unlisten?: () => void;
   private isPaused = false;
@@ -60,6 +68,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     this.running = true;
     this.unlisten = this.o.db.onCommit(OUTBOX_TAG, () => {
+      if (!this.dirty) this.dirtySince = Date.now();
       this.dirty = true;
       this.wake?.();
     });
@@ -83,7 +92,13 @@ export class OutboxRelay {
     let n = 0;
     while (this.running) {
       // A full batch means a backlog: the next one goes at once.
-      const gather = n < batchSize ? lastStart + (this.o.batchIntervalMs ?? 0) - Date.now() : 0;
+      const gather =
+        n < batchSize
+          ? Math.max(
+              lastStart + (this.o.batchIntervalMs ?? 0),
+              this.dirty ? this.dirtySince + (this.o.lingerMs ?? 0) : 0,
+            ) - Date.now()
+          : 0;
       if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
       if (!this.running) break;
       lastStart = Date.now();
