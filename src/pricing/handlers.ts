@@ -50,9 +50,14 @@ export async function recordOutcome(
       reason: null,
       stage_ms: outcome.stageMs,
     });
-    const quote = outcome.breakdown.quoteId
-      ? store.useQuote(q, outcome.breakdown.quoteId, order.orderId)
-      : Promise.resolve(true);
+    // priceOrder bound the quote to this order; should another have it now, the price is not
+    // this order's to record: the failure retries the message, which prices it afresh.
+    const quoteId = outcome.breakdown.quoteId;
+    const quote = quoteId
+      ? store.useQuote(q, quoteId, order.orderId).then((bound) => {
+          if (!bound) throw new Error(`quote ${quoteId} is bound to another order; pricing again`);
+        })
+      : Promise.resolve();
     await together(
       saved,
       quote,

@@ -54,7 +54,11 @@ export async function priceOrder(
         (quote.order_id === null || quote.order_id === orderId) &&
         quote.alloy === p.alloy &&
         quote.quantity === p.quantity;
-      if (holds) return { breakdown: { ...quote.breakdown, quoteId: quote.id }, stageMs: {} };
+      // The quote is bound here, before the price is recorded, in a statement of its own: two
+      // orders from one quote may be prepared side by side in one consumer batch (or by two
+      // pricing instances), and only the first to bind it may have its price.
+      if (holds && (await store.useQuote(deps.db, quote.id, orderId)))
+        return { breakdown: { ...quote.breakdown, quoteId: quote.id }, stageMs: {} };
       // An expired or mismatched quote, or one another order bound first (two orders placed
       // from it before either was priced): the order is priced afresh with today's price list.
     }

@@ -112,9 +112,10 @@ describe('pricing service, embedded', () => {
     });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal(placed.body.status, 'SUBMITTED');
+    // The price is the quote's from the start; the breakdown comes with PRICE_CALCULATED.
     const priced = await eventually(async () => {
       const o = await order(placed.body.id);
-      return o.price ? o : undefined;
+      return o.breakdown ? o : undefined;
     });
     assert.equal(priced.price?.amountMinor, q.body.total.amountMinor);
     assert.equal(priced.breakdown?.quoteId, q.body.id);
@@ -191,7 +192,7 @@ describe('pricing service, embedded', () => {
           headers: { authorization: 'Bearer demo-partner-key' },
         })
       ).body;
-      return shop.price && partner.price ? [shop, partner] : undefined;
+      return shop.breakdown && partner.breakdown ? [shop, partner] : undefined;
     });
     // One of them bound the quote; the other was measured again, in centimetres, at the same
     // price list: the same total, without the quote's id.
