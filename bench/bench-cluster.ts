@@ -4,14 +4,11 @@
  * a partner key, and a `close` that leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { databaseUrl, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
-import { SERVICE_NAMES } from '../src/cli/services.js';
+import { databaseUrl, dropCluster, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
 import { loadConfig } from '../src/platform/config.js';
-import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
 import type { OrderStatus } from '../src/contracts/order-status.js';
 
@@ -23,6 +20,24 @@ export function benchDatabaseUrl(prefix: string, service: string): string {
   return databaseUrl(PG, `${prefix}_${service.replace(/-/g, '_')}`);
 }
 
+/** Drops a bench cluster's databases, broker namespace (and `extraConsumers`' queues) and files. */
+export function dropBenchCluster(
+  prefix: string,
+  namespace: string,
+  storageDir: string,
+  extraConsumers: readonly string[] = [],
+): Promise<void> {
+  return dropCluster({
+    pgUrl: PG,
+    amqpUrl: AMQP,
+    dbPrefix: prefix,
+    namespace,
+    storageDir,
+    retryTiersMs: loadConfig({}).MESSAGING_RETRY_DELAYS_MS,
+    extraConsumers,
+  });
+}
+
 /** A started cluster with its databases and broker namespace, torn down by `close`. */
 export async function openCluster(env: Record<string, string>, services?: readonly string[]) {
   const suffix = randomBytes(3).toString('hex');
@@ -30,15 +45,7 @@ export async function openCluster(env: Record<string, string>, services?: readon
   const namespace = `atelier-bench-${suffix}`;
   const storageDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
   console.error(`Starting the distributed mode (databases ${prefix}_*) …`);
-  const close = async () => {
-    await deleteNamespace(AMQP, namespace, SERVICE_NAMES, loadConfig({}).MESSAGING_RETRY_DELAYS_MS);
-    const admin = new pg.Client({ connectionString: PG });
-    await admin.connect();
-    for (const s of SERVICE_NAMES)
-      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
-    await admin.end();
-    rmSync(storageDir, { recursive: true, force: true });
-  };
+  const close = () => dropBenchCluster(prefix, namespace, storageDir);
   try {
     const cluster = await startCluster({
       pgUrl: PG,

@@ -6,24 +6,19 @@
  * PRICE_CALCULATED set by the pricing service), not from the client.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { startCluster, type Cluster } from '../src/cli/cluster.js';
 import type { Envelope } from '../src/contracts/envelope.js';
-import { SERVICE_NAMES } from '../src/cli/services.js';
 import { loadConfig } from '../src/platform/config.js';
 import { toBinaryStl, torusMesh } from '../src/platform/geometry/generate.js';
-import { deleteNamespace } from '../src/platform/messaging/amqp-admin.js';
 import { AmqpTransport } from '../src/platform/messaging/amqp-transport.js';
 import { newMessageId } from '../src/platform/messaging/envelope.js';
 import { DiskStorage } from '../src/platform/storage/disk-storage.js';
+import { AMQP, dropBenchCluster, PG } from './bench-cluster.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
-
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /** The consumer the pricing-tier run reads the pricing service's results with. */
 const TIER_CONSUMER = 'bench-priced';
@@ -66,18 +61,7 @@ async function withCluster<T>(
     return await run(cluster, { namespace, storageDir });
   } finally {
     await cluster.stop();
-    await deleteNamespace(
-      AMQP,
-      namespace,
-      [...SERVICE_NAMES, TIER_CONSUMER],
-      loadConfig({}).MESSAGING_RETRY_DELAYS_MS,
-    );
-    const admin = new pg.Client({ connectionString: PG });
-    await admin.connect();
-    for (const s of SERVICE_NAMES)
-      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
-    await admin.end();
-    rmSync(storageDir, { recursive: true, force: true });
+    await dropBenchCluster(prefix, namespace, storageDir, [TIER_CONSUMER]);
   }
 }
 

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { deleteNamespace } from '../platform/messaging/amqp-admin.js';
 import { packageRoot } from './host.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
 
@@ -35,6 +36,39 @@ export function databaseUrl(pgUrl: string, name: string): string {
   const u = new URL(pgUrl);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/**
+ * Removes what a throwaway cluster (tests, benchmarks) left on the shared servers: its broker
+ * namespace (every service's queues, and any extra consumers a caller bound), its databases and
+ * its model folder. The processes must have stopped.
+ */
+export async function dropCluster(o: {
+  pgUrl: string;
+  amqpUrl: string;
+  dbPrefix: string;
+  namespace: string;
+  storageDir: string;
+  retryTiersMs: readonly number[];
+  extraConsumers?: readonly string[];
+}): Promise<void> {
+  await deleteNamespace(
+    o.amqpUrl,
+    o.namespace,
+    [...SERVICE_NAMES, ...(o.extraConsumers ?? [])],
+    o.retryTiersMs,
+  );
+  const admin = new pg.Client({ connectionString: o.pgUrl });
+  await admin.connect();
+  try {
+    for (const s of SERVICE_NAMES)
+      await admin.query(
+        `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${o.dbPrefix}_${s.replace(/-/g, '_')}`)} WITH (FORCE)`,
+      );
+  } finally {
+    await admin.end();
+  }
+  rmSync(o.storageDir, { recursive: true, force: true });
 }
 
 async function ensureDatabases(pgUrl: string, names: string[]): Promise<void> {

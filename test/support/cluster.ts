@@ -3,13 +3,10 @@
  * its own databases, broker namespace and storage folder, all removed by `destroy`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { startCluster, type Cluster } from '../../src/cli/cluster.js';
-import { SERVICE_NAMES } from '../../src/cli/services.js';
-import { deleteNamespace } from './messaging.js';
+import { dropCluster, startCluster, type Cluster } from '../../src/cli/cluster.js';
 import { AMQP_URL, PG_ADMIN_URL, requireServer } from './servers.js';
 
 export interface TestCluster extends Cluster {
@@ -29,15 +26,15 @@ export async function startTestCluster(o: {
   const prefix = `atelier_t_${o.label}_${suffix}`;
   const namespace = `atelier-test-${suffix}`;
   const storageDir = mkdtempSync(join(tmpdir(), `atelier-${o.label}-`));
-  const cleanUp = async () => {
-    await deleteNamespace(namespace, SERVICE_NAMES, o.retryTiersMs);
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    for (const s of SERVICE_NAMES)
-      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${s.replace(/-/g, '_')} WITH (FORCE)`);
-    await admin.end();
-    rmSync(storageDir, { recursive: true, force: true });
-  };
+  const cleanUp = () =>
+    dropCluster({
+      pgUrl: PG_ADMIN_URL,
+      amqpUrl: AMQP_URL,
+      dbPrefix: prefix,
+      namespace,
+      storageDir,
+      retryTiersMs: o.retryTiersMs,
+    });
   let cluster: Cluster;
   try {
     cluster = await startCluster({
