@@ -72,11 +72,14 @@ export class Staff {
     }
   }
 
-  start(operators: number): Promise<void>[] {
+  /** Starts the people an order needs to reach the simulation's target, and no others. */
+  start(roles: { seller: boolean; carrier: boolean; operators: number }): Promise<void>[] {
     return [
-      this.keepGoing(() => this.seller()),
-      this.keepGoing(() => this.carrier()),
-      ...Array.from({ length: operators }, (_, i) => this.keepGoing(() => this.operator(operatorId(i + 1)))),
+      ...(roles.seller ? [this.keepGoing(() => this.seller())] : []),
+      ...(roles.carrier ? [this.keepGoing(() => this.carrier())] : []),
+      ...Array.from({ length: roles.operators }, (_, i) =>
+        this.keepGoing(() => this.operator(operatorId(i + 1))),
+      ),
     ];
   }
 

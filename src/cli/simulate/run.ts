@@ -174,8 +174,16 @@ export async function runSimulation(o: SimulationOptions) {
   const done = (status: string | undefined) =>
     status !== undefined && (status === target || isForward(target, status as OrderStatus));
   const staff = new Staff(api, urls, o.carrierToken);
-  if (target === 'CLOSED') await staff.hire(o.operators, o.adminToken);
-  const staffDone = staff.start(target === 'CLOSED' ? o.operators : 0);
+  // Only the people the target needs: a seller loop aimed at a CRM that is not running (the
+  // intake benchmark) would only add refused connections to the load generator's CPU.
+  const needs = (s: OrderStatus) => target === s || isForward(s, target);
+  const operators = needs('MANUFACTURING_STARTED') ? o.operators : 0;
+  if (operators > 0) await staff.hire(operators, o.adminToken);
+  const staffDone = staff.start({
+    seller: needs('MANUFACTURING_APPROVED'),
+    carrier: needs('CLOSED'),
+    operators,
+  });
   await drill?.prepare();
   const t0 = performance.now();
 
