@@ -27,6 +27,18 @@ export const LIFECYCLE: readonly OrderStatus[] = ORDER_STATUSES.slice(0, 10);
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'REJECTED'];
 
 /**
+ * The statuses the MES holds an order in (the shop's first two never reach it), in the order
+ * people read them: PRICING_FAILED beside the price, the ends last.
+ */
+export const MES_STATUSES: readonly OrderStatus[] = [
+  ...LIFECYCLE.slice(LIFECYCLE.indexOf('SUBMITTED')).flatMap((s): OrderStatus[] =>
+    s === 'PRICE_CALCULATED' ? [s, 'PRICING_FAILED'] : [s],
+  ),
+  'CANCELLED',
+  'REJECTED',
+];
+
+/**
  * Statuses in which an order is on an operator's hands, counted against their capacity (an
  * assigned order waits in MANUFACTURING_APPROVED). The MES database's mes_on_hand() holds the
  * same list; test/integration/mes-migration checks that they agree.

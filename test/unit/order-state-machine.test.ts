@@ -8,9 +8,11 @@ import {
   canTransition,
   isForward,
   nextStatuses,
+  reachableFrom,
   type OrderStatus,
   type ServiceName,
 } from '../../src/contracts/order-status.js';
+import { MES_STATUSES } from '../../src/contracts/statuses.js';
 
 const ORDER_ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const SERVICES: readonly ServiceName[] = ['shop', 'partner-api', 'crm', 'mes', 'pricing'];
@@ -236,4 +238,10 @@ test('isForward agrees with reachability over the expected table for all pairs',
     const reach = expectedReachable(from);
     for (const to of ALL) assert.equal(isForward(from, to), reach.has(to), `${from}→${to} (cached)`);
   }
+});
+
+test('the MES lists every status an order can reach from submission, each once', () => {
+  const fromSubmission = new Set<OrderStatus>(['SUBMITTED', ...reachableFrom('SUBMITTED')]);
+  assert.deepEqual(new Set(MES_STATUSES), fromSubmission);
+  assert.equal(MES_STATUSES.length, fromSubmission.size, 'no status twice');
 });

@@ -1,9 +1,9 @@
 import type { OrderStatus } from '../../contracts/order-status.js';
-import { ORDER_STATUSES, TERMINAL_STATUSES } from '../../contracts/order-status.js';
+import { MES_STATUSES, TERMINAL_STATUSES } from '../../contracts/statuses.js';
 
 /** Statuses that keep an order in the active partition; the others move it to the archive. */
-export const ACTIVE_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
-  (s) => !TERMINAL_STATUSES.includes(s) && s !== 'INITIATED' && s !== 'FILE_UPLOADED',
+export const ACTIVE_STATUSES: readonly OrderStatus[] = MES_STATUSES.filter(
+  (s) => !TERMINAL_STATUSES.includes(s),
 );
 
 export { ON_HAND_STATUSES } from '../../contracts/order-status.js';

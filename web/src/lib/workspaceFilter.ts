@@ -4,7 +4,7 @@
  * applies them to the list, so an order that stops matching leaves the list.
  */
 import type { Channel, OrderStatus, WorkspaceOrder } from '../api/types';
-import { ON_HAND_STATUSES, TERMINAL_STATUSES } from '../../../src/contracts/statuses';
+import { MES_STATUSES, ON_HAND_STATUSES, TERMINAL_STATUSES } from '../../../src/contracts/statuses';
 
 export type Scope = 'active' | 'archive' | 'all';
 /** `approval` (oldest approval first, approved orders only) is the queue's order, not offered in the URL. */
@@ -25,20 +25,8 @@ export interface WorkspaceFilter {
 /** The statuses an order ends in (the contracts' terminal ones). */
 export const ENDED_STATUSES: readonly OrderStatus[] = TERMINAL_STATUSES;
 
-/** The statuses the MES knows, in lifecycle order (the shop's first two never reach it). */
-export const MES_STATUSES: readonly OrderStatus[] = [
-  'SUBMITTED',
-  'PRICE_CALCULATED',
-  'PRICING_FAILED',
-  'MANUFACTURING_APPROVED',
-  'MANUFACTURING_STARTED',
-  'MANUFACTURING_COMPLETED',
-  'PACKAGING',
-  'SHIPPED',
-  'CLOSED',
-  'CANCELLED',
-  'REJECTED',
-];
+/** The statuses the MES knows, in the order people read them (from the contracts). */
+export { MES_STATUSES };
 
 /** Statuses in which an order is on an operator's hands (assigned, in work, completed, packing). */
 export { ON_HAND_STATUSES };
