@@ -3,7 +3,8 @@
  * being read as "remove the deadline" or "retry every dead letter"; a deadline with both units
  * has its own error; the bearer scheme is case-insensitive and a missing token is named as such;
  * a workspace stream resumed from an id ahead of the feed is reset instead of going silent; a
- * shipped order's release does not advise a reassignment that would be refused; ids beyond what
+ * shipped order's release does not advise a reassignment that would be refused, and a cancelled
+ * one's says it was never approved; ids beyond what
  * the database holds are a 400, not a 500.
  */
 import { describe, test, before, after } from 'node:test';
@@ -62,8 +63,8 @@ describe('operations endpoints: bad input', () => {
       20_000,
       `the MES to see order ${id} ${status}`,
     );
-  const setMesFaults = async (faults: Record<string, unknown>) => {
-    const r = await api('PUT', '/api/mes/faults', { json: faults, headers: ADMIN });
+  const setFaults = async (service: 'mes' | 'crm', faults: Record<string, unknown>) => {
+    const r = await api('PUT', `/api/${service}/faults`, { json: faults, headers: ADMIN });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   };
 
@@ -124,7 +125,7 @@ describe('operations endpoints: bad input', () => {
   describe('tracker dead letters', () => {
     let dead: Incident;
     before(async () => {
-      await setMesFaults({ failEventType: 'order.price_calculated.v1' });
+      await setFaults('mes', { failEventType: 'order.price_calculated.v1' });
       const order = await placeOrder();
       dead = await eventually(
         async () => {
@@ -137,7 +138,7 @@ describe('operations endpoints: bad input', () => {
         20_000,
         'a dead-letter incident',
       );
-      await setMesFaults({ failEventType: null });
+      await setFaults('mes', { failEventType: null });
     });
 
     test('POST /dead-letters/retry with a misspelt `incidentId` is a 400 and retries nothing', async () => {
@@ -257,6 +258,34 @@ describe('operations endpoints: bad input', () => {
         'ORDER_NOT_ASSIGNABLE',
         'SHIPPED',
       );
+    });
+  });
+
+  describe('MES release of an order that never reached production', () => {
+    test('releasing a CANCELLED order says it was never approved, not that it left production', async () => {
+      // The CRM loses the price, so it never approves; the MES still sees the order priced.
+      await setFaults('crm', { dropEventType: 'order.price_calculated.v1' });
+      let order: Order;
+      try {
+        order = await placeOrder();
+        await mesStatus(order.id, 'PRICE_CALCULATED');
+      } finally {
+        await setFaults('crm', { dropEventType: null });
+      }
+      const cancelled = await api('POST', `/api/crm/orders/${order.id}/cancel`, {
+        json: { seller: 'Sam', reason: 'customer changed their mind' },
+      });
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      await mesStatus(order.id, 'CANCELLED');
+      const body = assertError(
+        await api('POST', `/api/mes/orders/${order.id}/release`, { json: {}, headers: ADMIN }),
+        409,
+        'ORDER_NOT_RELEASABLE',
+        order.number,
+        'CANCELLED',
+        'not been approved',
+      );
+      assert.ok(!/left production/i.test(body.message), body.message);
     });
   });
 
