@@ -48,16 +48,20 @@ test('metrics follow real orders through every service', async () => {
     });
     assert.equal(wrongKey.status, 401);
 
+    // The approvals counted by the CRM, then handled by the MES, and every outbox drained
+    // (relays and consumers linger a little for company, so the MES comes a moment later).
     await eventually(
       async () =>
         (await delta('atelier_order_transitions_total', {
           service: 'crm',
           status: 'MANUFACTURING_APPROVED',
-        })) === 3
+        })) === 3 &&
+        (await delta('atelier_messages_consumed_total', { consumer: 'mes', outcome: 'handled' })) >= 9 &&
+        sumOf((await scrape(platform.url)).samples, 'atelier_outbox_unpublished') === 0
           ? true
           : undefined,
       20_000,
-      'three approvals counted',
+      'three approvals counted, handled by the MES, nothing left to publish',
     );
 
     const { samples, types } = await scrape(platform.url);
