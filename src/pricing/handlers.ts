@@ -41,7 +41,6 @@ export async function recordOutcome(
     payload: request,
   };
   if ('breakdown' in outcome) {
-    // The job, the quote and the transition go out in one round trip (see together()).
     const saved = store.saveJob(q, {
       ...job,
       status: 'priced',
@@ -50,17 +49,9 @@ export async function recordOutcome(
       reason: null,
       stage_ms: outcome.stageMs,
     });
-    // priceOrder bound the quote to this order; should another have it now, the price is not
-    // this order's to record: the failure retries the message, which prices it afresh.
-    const quoteId = outcome.breakdown.quoteId;
-    const quote = quoteId
-      ? store.useQuote(q, quoteId, order.orderId).then((bound) => {
-          if (!bound) throw new Error(`quote ${quoteId} is bound to another order; pricing again`);
-        })
-      : Promise.resolve();
+    // The job and the transition in one round trip (see together()); priceOrder bound the quote.
     await together(
       saved,
-      quote,
       recordTransition(q, 'pricing', {
         orderId: order.orderId,
         from: order.from,

@@ -48,10 +48,11 @@ export async function priceOrder(
     if (p.quoteId) {
       const quote = await store.getQuoteWithUnits(deps.db, p.quoteId);
       units ??= quote?.model_units;
+      // A quote this order already bound stays its own, expired or not (a retry, a redelivery).
       const holds =
         quote &&
-        Date.parse(quote.expires_at) > Date.now() &&
-        (quote.order_id === null || quote.order_id === orderId) &&
+        (quote.order_id === orderId ||
+          (quote.order_id === null && Date.parse(quote.expires_at) > Date.now())) &&
         quote.alloy === p.alloy &&
         quote.quantity === p.quantity;
       // The quote is bound here, before the price is recorded, in a statement of its own: two

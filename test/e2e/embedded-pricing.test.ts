@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { analyzeMesh } from '../../src/platform/geometry/mesh.js';
 import { torusMesh, toAsciiStl, toBinaryStl } from '../../src/platform/geometry/generate.js';
 import { DEFAULT_PRICE_LIST } from '../../src/pricing/domain/price-list.js';
+import { priceOrder } from '../../src/pricing/price-order.js';
 import { eventually, startEmbedded, type EmbeddedPlatform } from '../support/embedded.js';
 import { assertError, client, CUSTOMER, type Client } from '../api/http.js';
 
@@ -201,6 +202,33 @@ describe('pricing service, embedded', () => {
       [q.body.total.amountMinor, q.body.total.amountMinor],
     );
     assert.deepEqual(prices.map((o) => o.breakdown?.quoteId === q.body.id).sort(), [false, true]);
+  });
+
+  test('an order priced again keeps the quote it bound, even once the quote has expired', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const q = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'gold-585' } });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    const placed = await api<Order>('POST', '/api/shop/orders', {
+      json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    await eventually(async () => ((await order(placed.body.id)).breakdown ? true : undefined));
+    const pricing = platform.services.find((s) => s.def.name === 'pricing')?.ctx;
+    assert.ok(pricing);
+    await pricing.db.query(`UPDATE quotes SET expires_at = now() - interval '1 hour' WHERE id = $1`, [
+      q.body.id,
+    ]);
+    // A retry or a redelivery of the order's pricing after the quote's validity ended. No engine:
+    // the quote's price needs no measuring, and measuring would fail the test.
+    const deps = { db: pricing.db, storage: pricing.storage, engine: undefined as never, attempts: 1 };
+    const request = { kind: 'custom' as const, alloy: 'gold-585', quantity: 1, quoteId: q.body.id };
+    const again = await priceOrder(deps, placed.body.id, request);
+    assert.ok('breakdown' in again, JSON.stringify(again));
+    assert.equal(again.breakdown.quoteId, q.body.id);
+    assert.equal(again.breakdown.total.amountMinor, q.body.total.amountMinor);
+    // Another order still cannot have it: without a model of its own it cannot be priced.
+    const other = await priceOrder(deps, crypto.randomUUID(), request);
+    assert.ok('rejected' in other, JSON.stringify(other));
   });
 
   test('partners: the price API quotes a base64 model, and an order from the quote keeps its price', async () => {
