@@ -52,23 +52,32 @@ export async function dropCluster(o: {
   retryTiersMs: readonly number[];
   extraConsumers?: readonly string[];
 }): Promise<void> {
-  await deleteNamespace(
-    o.amqpUrl,
-    o.namespace,
-    [...SERVICE_NAMES, ...(o.extraConsumers ?? [])],
-    o.retryTiersMs,
-  );
-  const admin = new pg.Client({ connectionString: o.pgUrl });
-  await admin.connect();
-  try {
-    for (const s of SERVICE_NAMES)
-      await admin.query(
-        `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${o.dbPrefix}_${s.replace(/-/g, '_')}`)} WITH (FORCE)`,
-      );
-  } finally {
-    await admin.end();
-  }
-  rmSync(o.storageDir, { recursive: true, force: true });
+  // Each step runs whatever became of the one before (a broker that is down leaves no databases).
+  const steps = [
+    () =>
+      deleteNamespace(
+        o.amqpUrl,
+        o.namespace,
+        [...SERVICE_NAMES, ...(o.extraConsumers ?? [])],
+        o.retryTiersMs,
+      ),
+    async () => {
+      const admin = new pg.Client({ connectionString: o.pgUrl });
+      await admin.connect();
+      try {
+        for (const s of SERVICE_NAMES)
+          await admin.query(
+            `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${o.dbPrefix}_${s.replace(/-/g, '_')}`)} WITH (FORCE)`,
+          );
+      } finally {
+        await admin.end();
+      }
+    },
+    async () => rmSync(o.storageDir, { recursive: true, force: true }),
+  ];
+  const failures: unknown[] = [];
+  for (const step of steps) await step().catch((err: unknown) => failures.push(err));
+  if (failures.length > 0) throw new AggregateError(failures, 'could not remove every part of the cluster');
 }
 
 async function ensureDatabases(pgUrl: string, names: string[]): Promise<void> {

@@ -247,6 +247,30 @@ for (const kind of ['amqp', 'embedded'] as const) {
       }
     });
 
+    test('stopping ends a linger at once: the consumer handles what it holds, the relay stops waiting', async () => {
+      const consumer = consumerOn(svc.db, transport, name('linger-stop'), recordEffect, 3, {
+        prefetch: 16,
+        lingerMs: 60_000,
+      });
+      await consumer.start();
+      const { relay } = countingRelay(svc.db, transport, 'relay-linger-stop', { lingerMs: 60_000 });
+      await relay.start();
+      const event = cancelledEvent(uuidv7());
+      await transport.publish([event]);
+      // The relay is woken by this commit and lingers; the consumer holds the message and lingers.
+      await commitEvent(svc.db, uuidv7());
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await effectsFor(svc.db, event.orderId), 0, 'still lingering');
+      const started = performance.now();
+      await Promise.all([relay.stop(), consumer.stop()]);
+      // A minute of linger left: stopping must not wait it out (generous bound for a busy CI).
+      assert.ok(
+        performance.now() - started < 20_000,
+        `stopped in ${Math.round(performance.now() - started)} ms`,
+      );
+      assert.equal(await effectsFor(svc.db, event.orderId), 1, 'handled on the way out');
+    });
+
     test('an event whose transaction rolled back is never published', async () => {
       const orderId = uuidv7();
       await assert.rejects(

@@ -118,6 +118,7 @@ export class InboxConsumer {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.sub = await this.o.transport.subscribe({
       consumer: this.o.consumer,
       patterns: this.patterns,
@@ -205,6 +206,7 @@ export class InboxConsumer {
   /** Messages in the batches now running: with the pending ones, what counts against the prefetch. */
   private inBatches = 0;
   private lingerTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   /**
    * Messages that arrive while a batch is in its transaction wait and go together in the next
@@ -222,7 +224,8 @@ export class InboxConsumer {
     const linger = this.o.lingerMs ?? 0;
     while (this.activeBatches < MAX_CONCURRENT_BATCHES && this.pending.length > 0) {
       const room = Math.min(MAX_BATCH, (this.o.prefetch ?? 16) - this.inBatches);
-      const waitMs = (this.pending[0]?.queuedAt ?? 0) + linger - performance.now();
+      // Once stopping, nothing more will come: what is pending goes at once.
+      const waitMs = this.stopping ? 0 : (this.pending[0]?.queuedAt ?? 0) + linger - performance.now();
       if (this.pending.length < room && waitMs > 0) {
         this.lingerTimer ??= setTimeout(() => {
           this.lingerTimer = undefined;
@@ -431,6 +434,8 @@ export class InboxConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.pump();
     await this.sub?.stop();
   }
 }

@@ -54,8 +54,10 @@ export class OutboxRelay {
   private wake?: () => void;
   /** Set by a commit that arrived while a batch was in flight, so the loop goes round again. */
   private dirty = false;
-  /** When the first commit not yet leased was announced (Date.now()), for the linger. */
+  /** When the first commit not yet leased was announced (performance.now()), for the linger. */
   private dirtySince = 0;
+  /** Ends the wait between batches at once (stop). */
+  private interrupt?: () => void;
   private loopDone?: Promise<void>;
   private unlisten?: () => void;
   private isPaused = false;
@@ -68,7 +70,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     this.running = true;
     this.unlisten = this.o.db.onCommit(OUTBOX_TAG, () => {
-      if (!this.dirty) this.dirtySince = Date.now();
+      if (!this.dirty) this.dirtySince = performance.now();
       this.dirty = true;
       this.wake?.();
     });
@@ -97,11 +99,19 @@ export class OutboxRelay {
           ? Math.max(
               lastStart + (this.o.batchIntervalMs ?? 0),
               this.dirty ? this.dirtySince + (this.o.lingerMs ?? 0) : 0,
-            ) - Date.now()
+            ) - performance.now()
           : 0;
-      if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+      if (gather > 0)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, gather);
+          function done() {
+            clearTimeout(t);
+            resolve();
+          }
+          this.interrupt = done;
+        });
       if (!this.running) break;
-      lastStart = Date.now();
+      lastStart = performance.now();
       n = 0;
       try {
         this.dirty = false;
@@ -204,6 +214,7 @@ export class OutboxRelay {
   /** Stops after the batch in flight has been published and marked. */
   async stop(): Promise<void> {
     this.running = false;
+    this.interrupt?.();
     this.wake?.();
     await this.loopDone;
     this.unlisten?.();
