@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { databaseUrl, dropCluster, issuePartnerKey, startCluster } from '../src/cli/cluster.js';
+import {
+  clusterDatabase,
+  databaseUrl,
+  dropCluster,
+  issuePartnerKey,
+  startCluster,
+} from '../src/cli/cluster.js';
 import { loadConfig } from '../src/platform/config.js';
 import { runSimulation } from '../src/cli/simulate/run.js';
 import type { OrderStatus } from '../src/contracts/order-status.js';
@@ -17,7 +23,7 @@ export const AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:
 
 /** A database of the bench's cluster, by its prefix and service. */
 export function benchDatabaseUrl(prefix: string, service: string): string {
-  return databaseUrl(PG, `${prefix}_${service.replace(/-/g, '_')}`);
+  return databaseUrl(PG, clusterDatabase(prefix, service));
 }
 
 /** Drops a bench cluster's databases, broker namespace (and `extraConsumers`' queues) and files. */

@@ -38,6 +38,11 @@ export function databaseUrl(pgUrl: string, name: string): string {
   return u.toString();
 }
 
+/** The database of one service in a cluster whose databases are named `<dbPrefix>_<service>`. */
+export function clusterDatabase(dbPrefix: string, service: string): string {
+  return `${dbPrefix}_${service.replace(/-/g, '_')}`;
+}
+
 /**
  * Removes what a throwaway cluster (tests, benchmarks) left on the shared servers: its broker
  * namespace (every service's queues, and any extra consumers a caller bound), its databases and
@@ -67,7 +72,7 @@ export async function dropCluster(o: {
       try {
         for (const s of SERVICE_NAMES)
           await admin.query(
-            `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`${o.dbPrefix}_${s.replace(/-/g, '_')}`)} WITH (FORCE)`,
+            `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(clusterDatabase(o.dbPrefix, s))} WITH (FORCE)`,
           );
       } finally {
         await admin.end();
@@ -134,7 +139,7 @@ async function waitHealthy(
  * each service its own PostgreSQL database, RabbitMQ between them.
  */
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
-  const names = SERVICE_NAMES.map((s) => `${o.dbPrefix}_${s.replace(/-/g, '_')}`);
+  const names = SERVICE_NAMES.map((s) => clusterDatabase(o.dbPrefix, s));
   await ensureDatabases(o.pgUrl, names);
   mkdirSync(o.storageDir, { recursive: true });
   const bin = join(packageRoot(), 'bin', 'atelier.js');
@@ -164,7 +169,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         ...o.env,
         PORT: String(port),
         AMQP_URL: o.amqpUrl,
-        DATABASE_URL: databaseUrl(o.pgUrl, `${o.dbPrefix}_${service.replace(/-/g, '_')}`),
+        DATABASE_URL: databaseUrl(o.pgUrl, clusterDatabase(o.dbPrefix, service)),
         STORAGE: 'disk',
         STORAGE_DIR: o.storageDir,
         ...firstUrl,

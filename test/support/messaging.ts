@@ -98,11 +98,6 @@ export function deleteTestNamespace(): Promise<void> {
   return deleteAmqpNamespace(AMQP_URL, TEST_NAMESPACE, [], RETRY_TIERS);
 }
 
-/** Removes a whole namespace: every service's queues and the two exchanges. */
-export function deleteNamespace(namespace: string, consumers: string[], tiers: number[]): Promise<void> {
-  return deleteAmqpNamespace(AMQP_URL, namespace, consumers, tiers);
-}
-
 export function cancelledEvent(orderId: string, reason = 'test'): Envelope {
   return {
     id: newMessageId(),

@@ -217,8 +217,8 @@ export class InboxConsumer {
    * process on the way. So a batch that is not full waits up to `lingerMs` (as a Kafka
    * producer's linger.ms) from its oldest message for others to join. It stops waiting as soon
    * as it is full, or when the prefetch limit means the broker sends nothing more until some
-   * are settled. At 50 orders/s a 10 ms linger cut the pipeline's CPU per order by about a
-   * tenth and its approval p95 by two thirds (bench/results/linger.md).
+   * are settled. With the relay's linger, at the default 40 ms it cut the pipeline's CPU per
+   * order by 22–31% at 25–75 orders/s (`npm run bench:linger`, bench/results/linger.md).
    */
   private pump(): void {
     const linger = this.o.lingerMs ?? 0;
