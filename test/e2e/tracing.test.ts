@@ -106,9 +106,15 @@ test('one order, one story: spans from every service it crossed are in its trace
           (s) =>
             s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql',
         ),
+        // Its transactions as spans of their own, statements as events on them.
+        transaction: mine.some((s) => s.name.startsWith('transaction ') && s.events.includes('db.statement')),
         amqp: mine.some((s) => s.attributes['messaging.system'] === 'rabbitmq'),
       };
-      assert.deepEqual(kinds, { http: true, fastify: true, pg: true, amqp: true }, `order ${orderId}`);
+      assert.deepEqual(
+        kinds,
+        { http: true, fastify: true, pg: true, transaction: true, amqp: true },
+        `order ${orderId}`,
+      );
 
       // Every asynchronous hop is a child of the relay's publish span for that event, from the
       // service that wrote it, in the same trace: the context crossed the outbox and the broker.

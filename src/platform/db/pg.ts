@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { untraced } from '../telemetry/trace-context.js';
-import type { Db, Queryable, QueryResult } from './types.js';
+import { TransactionSpan, withoutStatementSpan, type DbTarget } from '../telemetry/transaction-span.js';
+import type { Db, QueryResult } from './types.js';
 
 // timestamptz as ISO strings and int8 as numbers: the same shapes PGlite gives, so rows look alike
 // whichever engine runs. Our int8 columns are sequence numbers far below 2^53.
@@ -49,46 +49,56 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   const probe = await pool.connect();
   probe.release();
   const committed = new EventEmitter().setMaxListeners(0);
+  const target = dbTarget(opts.connectionString);
 
-  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      // Statements with parameters run as named prepared statements: each connection parses and
-      // plans one once instead of on every call, which is most of PostgreSQL's CPU per statement
-      // for the short queries services run.
-      const r = await c.query(
-        params && params.length > 0
-          ? { name: statementName(text), text, values: params as unknown[] }
-          : { text },
-      );
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-    },
-  });
+  // Statements with parameters run as named prepared statements: each connection parses and
+  // plans one once instead of on every call, which is most of PostgreSQL's CPU per statement for
+  // the short queries services run.
+  const run = async <T>(
+    c: pg.Pool | pg.PoolClient,
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<T>> => {
+    const r = await c.query(
+      params && params.length > 0
+        ? { name: statementName(text), text, values: params as unknown[] }
+        : { text },
+    );
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+  };
 
   return {
     engine: 'pg',
-    ...wrap(pool),
+    // Outside a transaction (API reads): the pg instrumentation's span per statement.
+    query: <T>(text: string, params?: readonly unknown[]) => run<T>(pool, text, params),
     async tx(fn) {
+      // Inside one: a span for the transaction, none per statement (see TransactionSpan).
+      const span = TransactionSpan.start(target);
       const client = await pool.connect();
       const tags = new Set<string>();
       const after: (() => void)[] = [];
       try {
         // Not awaited: BEGIN goes out with the transaction's first statement, one round trip
         // fewer per transaction. Awaited before COMMIT, so its failure still fails the transaction.
-        // Transaction control has no span (see untraced).
-        const begun = untraced(() => client.query('BEGIN'));
+        const begun = withoutStatementSpan(() => client.query('BEGIN'));
         begun.catch(() => undefined);
         const result = await fn({
-          ...wrap(client),
+          query: <T>(text: string, params?: readonly unknown[]) => {
+            span?.statement(text);
+            return withoutStatementSpan(() => run<T>(client, text, params));
+          },
           tag: (name) => tags.add(name),
           afterCommit: (f) => after.push(f),
         });
         await begun;
-        await untraced(() => client.query('COMMIT'));
+        await withoutStatementSpan(() => client.query('COMMIT'));
+        span?.end();
         for (const t of tags) committed.emit(t);
         for (const f of after) f();
         return result;
       } catch (err) {
-        await untraced(() => client.query('ROLLBACK')).catch(() => undefined);
+        await withoutStatementSpan(() => client.query('ROLLBACK')).catch(() => undefined);
+        span?.end(err);
         throw err;
       } finally {
         client.release();
@@ -104,4 +114,20 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
+}
+
+/** The database a connection string points at, for the transaction spans' attributes. */
+function dbTarget(connectionString: string): DbTarget {
+  try {
+    const url = new URL(connectionString);
+    return {
+      system: 'postgresql',
+      namespace: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+      host: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+    };
+  } catch {
+    // A key=value connection string: pg accepts it, and the spans can do without the detail.
+    return { system: 'postgresql', namespace: 'postgres' };
+  }
 }

@@ -1,6 +1,8 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { TransactionSpan } from '../telemetry/transaction-span.js';
 import type { Db, Queryable, QueryResult } from './types.js';
 
 const parsers = {
@@ -21,16 +23,34 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
   });
   const committed = new EventEmitter().setMaxListeners(0);
+  const target = { system: 'postgresql', namespace: dataDir ? basename(dataDir) : 'memory' } as const;
   return {
     engine: 'pglite',
     ...wrap(db),
     // PGlite is one connection: its transaction() queues other work until this one ends.
+    // The same transaction span as on a PostgreSQL server (see TransactionSpan): embedded mode
+    // has no pg instrumentation, so this is its only view of the database.
     async tx(fn) {
+      const span = TransactionSpan.start(target);
       const tags = new Set<string>();
       const after: (() => void)[] = [];
-      const result = await db.transaction((t) =>
-        fn({ ...wrap(t), tag: (name) => tags.add(name), afterCommit: (f) => after.push(f) }),
-      );
+      let result: Awaited<ReturnType<typeof fn>>;
+      try {
+        result = await db.transaction((t) =>
+          fn({
+            query: <T>(text: string, params?: readonly unknown[]) => {
+              span?.statement(text);
+              return wrap(t).query<T>(text, params);
+            },
+            tag: (name) => tags.add(name),
+            afterCommit: (f) => after.push(f),
+          }),
+        );
+      } catch (err) {
+        span?.end(err);
+        throw err;
+      }
+      span?.end();
       for (const t of tags) committed.emit(t);
       for (const f of after) f();
       return result;

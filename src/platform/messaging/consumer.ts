@@ -9,7 +9,6 @@ import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
 import { ROOT_CONTEXT, context, type Context, type Span } from '@opentelemetry/api';
 import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
-import { untraced } from '../telemetry/trace-context.js';
 import { endSpan, messagingSystem, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
 
 /** Handles one event inside the inbox transaction: its writes commit with the inbox row or not at all. */
@@ -368,18 +367,14 @@ export class InboxConsumer {
    */
   private async claimAll(q: Queryable, batch: readonly Pending[]): Promise<Set<string>> {
     const envs = batch.map((item) => item.env).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    // No span of its own (as for BEGIN and COMMIT): it is the inbox's bookkeeping, every message
-    // pays it, and the message's process span covers its time.
-    const ins = await untraced(() =>
-      q.query<{ message_id: string }>(
-        `INSERT INTO inbox (consumer, message_id, type, order_id)
+    const ins = await q.query<{ message_id: string }>(
+      `INSERT INTO inbox (consumer, message_id, type, order_id)
        SELECT $1, m.id, m.type, m.order_id
        FROM unnest($2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS m(id, type, order_id, n)
        ORDER BY m.n
        ON CONFLICT (consumer, message_id) DO NOTHING
        RETURNING message_id`,
-        [this.o.consumer, envs.map((e) => e.id), envs.map((e) => e.type), envs.map((e) => e.orderId)],
-      ),
+      [this.o.consumer, envs.map((e) => e.id), envs.map((e) => e.type), envs.map((e) => e.orderId)],
     );
     // PostgreSQL prints a uuid in lower case whatever case it was sent in.
     return new Set(ins.rows.map((r) => r.message_id.toLowerCase()));

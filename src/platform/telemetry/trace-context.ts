@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
-import { suppressTracing, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
  * Trace context as Atelier stores it (a W3C traceparent in outbox rows and envelopes). Only the
@@ -30,13 +30,4 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
 export function traceIdOf(traceparent: string | undefined): string | null {
   const id = traceparent?.split('-')[1];
   return id && /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : null;
-}
-
-/**
- * Runs `work` without spans: for bookkeeping statements every piece of work pays (BEGIN, COMMIT,
- * the inbox row), whose span would cost more CPU than the statement, while the work's own span
- * already covers their time.
- */
-export function untraced<T>(work: () => T): T {
-  return context.with(suppressTracing(context.active()), work);
 }
