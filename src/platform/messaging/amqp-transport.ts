@@ -212,7 +212,6 @@ function publishProps(m: Envelope, attempt: number) {
     timestamp: Math.floor(Date.parse(m.occurredAt) / 1000),
     headers: {
       'x-attempt': attempt,
-      'x-order-id': m.orderId,
       ...(m.traceparent ? { traceparent: m.traceparent } : {}),
     },
   };
