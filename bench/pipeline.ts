@@ -37,6 +37,9 @@ const REQUIRED = { acceptedPerSecond: 500, approvalP95Ms: 1000 };
 const VARIANTS: Record<string, (sink: string) => Record<string, string>> = {
   off: () => ({ OTEL_SDK_DISABLED: 'true', METRICS: 'false' }),
   'metrics only': () => ({ OTEL_SDK_DISABLED: 'true' }),
+  // The SDK, its context manager and instrumentations in place, but no span recorded: what
+  // carrying the context costs on its own.
+  'not sampled': () => ({ OTEL_TRACES_SAMPLER: 'always_off' }),
   'traces not exported': () => ({}),
   'on (exported)': (sink) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: sink }),
   'sampled 1 in 10': (sink) => ({
