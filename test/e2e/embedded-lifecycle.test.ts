@@ -37,3 +37,30 @@ test('embedded mode: every simulated order reaches CLOSED, none lost, none dupli
     await platform.destroy();
   }
 });
+
+test('a simulation with an earlier target: operators take orders that far and no further', async () => {
+  const platform = await startEmbedded({});
+  try {
+    const summary = await runSimulation({
+      orders: 12,
+      rate: 20,
+      baseUrl: platform.url,
+      urls: {},
+      deadlineSeconds: 60,
+      operators: 2,
+      partnerKey: 'demo-partner-key',
+      carrierToken: 'atelier-carrier',
+      adminToken: 'atelier-admin',
+      progress: false,
+      target: 'MANUFACTURING_STARTED',
+    });
+    assert.equal(summary.ordersPlaced, 12, JSON.stringify(summary.placementFailureSamples));
+    assert.equal(summary.lost, 0, `lost: ${JSON.stringify(summary.lostSamples)}`);
+    // Before, operators advanced every order they took to SHIPPED, and kept the parcels for a
+    // carrier who was never started.
+    assert.deepEqual(summary.finalStatus, { MANUFACTURING_STARTED: 12 });
+    assert.equal(summary.reached.MANUFACTURING_COMPLETED ?? 0, 0);
+  } finally {
+    await platform.destroy();
+  }
+});

@@ -1,3 +1,4 @@
+import { isForward, type OrderStatus } from '../../contracts/order-status.js';
 import type { ApiClient, OrderBody } from './client.js';
 
 /** Base URLs of each API; each read takes the next instance in turn when there are several. */
@@ -41,6 +42,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Staff {
   private running = true;
   private readonly shipped: string[] = [];
+  private target: OrderStatus = 'CLOSED';
+  private delivering = true;
   closedByCarrier = new Set<string>();
   approvals = 0;
   claims = 0;
@@ -72,8 +75,18 @@ export class Staff {
     }
   }
 
-  /** Starts the people an order needs to reach the simulation's target, and no others. */
-  start(roles: { seller: boolean; carrier: boolean; operators: number }): Promise<void>[] {
+  /**
+   * Starts the people an order needs to reach the simulation's target, and no others. Operators
+   * advance an order no further than the target, and hand parcels on only to a carrier.
+   */
+  start(roles: {
+    seller: boolean;
+    carrier: boolean;
+    operators: number;
+    target: OrderStatus;
+  }): Promise<void>[] {
+    this.target = roles.target;
+    this.delivering = roles.carrier;
     return [
       ...(roles.seller ? [this.keepGoing(() => this.seller())] : []),
       ...(roles.carrier ? [this.keepGoing(() => this.carrier())] : []),
@@ -129,14 +142,18 @@ export class Staff {
       }
       this.claims++;
       let o = c.body;
-      for (let stage = 0; stage < 3 && this.running; stage++) {
+      for (
+        let stage = 0;
+        stage < 3 && this.running && isForward(o.status as OrderStatus, this.target);
+        stage++
+      ) {
         const a = await this.api.call<OrderBody>('POST', `${this.urls.mes}/orders/${o.id}/advance`, {
           operator: name,
         });
         if (a.status !== 200) break;
         o = a.body;
       }
-      if (o.status === 'SHIPPED' && o.trackingNumber) this.shipped.push(o.trackingNumber);
+      if (this.delivering && o.status === 'SHIPPED' && o.trackingNumber) this.shipped.push(o.trackingNumber);
     }
   }
 

@@ -183,6 +183,7 @@ export async function runSimulation(o: SimulationOptions) {
     seller: needs('MANUFACTURING_APPROVED'),
     carrier: needs('CLOSED'),
     operators,
+    target,
   });
   await drill?.prepare();
   const t0 = performance.now();
