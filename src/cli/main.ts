@@ -27,7 +27,8 @@ const USAGE = `atelier <command>
       --custom-share F      share of custom (STL) orders among the shop's, 0..1 (default 0.3)
       --partner-share F     share of partner orders, 0..1 (default 0.3)
       --target STATUS       the status that counts as done (default CLOSED; e.g. MANUFACTURING_APPROVED
-                            measures intake to approval without operators)
+                            measures intake to approval without operators); only the people that
+                            status needs are played, and operators advance orders no further
       --quiet               no progress bar
       --faults              fault drill: stage deadlines cut to --fault-deadline S (default 20), the MES
                             drops approvals and the CRM fails prices from a third of the orders on
