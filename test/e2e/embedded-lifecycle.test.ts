@@ -51,6 +51,7 @@ test('a simulation with an earlier target: operators take orders that far and no
       partnerKey: 'demo-partner-key',
       carrierToken: 'atelier-carrier',
       adminToken: 'atelier-admin',
+      customShare: 0.3,
       progress: false,
       target: 'MANUFACTURING_STARTED',
     });
