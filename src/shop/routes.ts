@@ -19,6 +19,7 @@ import { OrderNotFoundError, UnsupportedMediaTypeError } from '../platform/http/
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
 import { together } from '../platform/db/together.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
 import {
@@ -189,10 +190,6 @@ export function shopRoutes(ctx: ServiceContext) {
         if (b.kind === 'custom' && b.quoteId) {
           quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
           assertOrderMatchesQuote(quote, b);
-          const taken = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
-            quote.id,
-          ]);
-          if (taken.rows[0]) throw new QuoteUsedError(quote.id, taken.rows[0].id);
           alloy = quote.alloy as AlloyId;
           quantity = quote.quantity;
         } else if (b.kind === 'catalog') {
@@ -214,45 +211,56 @@ export function shopRoutes(ctx: ServiceContext) {
           );
         }
         const id = uuidv7();
-        const row = await db.tx(async (q) => {
-          const created = await store.insertOrder(q, {
-            id,
-            kind: b.kind,
-            catalogSku: b.catalogSku ?? null,
-            alloy: alloy as string,
-            quantity,
-            customer: b.customer,
-            listPriceMinor: listPrice?.amountMinor ?? null,
-            currency: listPrice?.currency ?? ctx.config.CURRENCY,
-            ...(quote
-              ? {
-                  quote: {
-                    id: quote.id,
-                    modelKey: quote.modelKey,
-                    priceMinor: quote.total.amountMinor,
-                    currency: quote.total.currency,
-                  },
-                }
-              : {}),
-          });
-          const initiated = recordTransition(q, 'shop', {
-            orderId: id,
-            from: null,
-            type: 'order.initiated.v1',
-            payload: {
-              orderId: id,
-              orderNumber: created.number,
-              channel: 'b2c',
-              actor: 'customer',
+        const row = await db
+          .tx(async (q) => {
+            const created = await store.insertOrder(q, {
+              id,
               kind: b.kind,
-            },
+              catalogSku: b.catalogSku ?? null,
+              alloy: alloy as string,
+              quantity,
+              customer: b.customer,
+              listPriceMinor: listPrice?.amountMinor ?? null,
+              currency: listPrice?.currency ?? ctx.config.CURRENCY,
+              ...(quote
+                ? {
+                    quote: {
+                      id: quote.id,
+                      modelKey: quote.modelKey,
+                      priceMinor: quote.total.amountMinor,
+                      currency: quote.total.currency,
+                    },
+                  }
+                : {}),
+            });
+            const initiated = recordTransition(q, 'shop', {
+              orderId: id,
+              from: null,
+              type: 'order.initiated.v1',
+              payload: {
+                orderId: id,
+                orderNumber: created.number,
+                channel: 'b2c',
+                actor: 'customer',
+                kind: b.kind,
+              },
+            });
+            const [, createdView] = await together(
+              initiated,
+              viewAfter(id, b.submit ? submit(q, created) : Promise.resolve(created), q),
+            );
+            return createdView;
+          })
+          .catch(async (err: unknown) => {
+            // Another order here holds the quote (pricing may not have bound it yet, so
+            // orderableQuote did not know): the unique index decides, also between two requests
+            // racing with one quote, and the loser is told which order has it.
+            if (!quote || !isUniqueViolation(err, 'orders_quote_id_key')) throw err;
+            const holder = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
+              quote.id,
+            ]);
+            throw new QuoteUsedError(quote.id, holder.rows[0]?.id ?? 'another order');
           });
-          const [, createdView] = await together(
-            initiated,
-            viewAfter(id, b.submit ? submit(q, created) : Promise.resolve(created), q),
-          );
-          return createdView;
-        });
         return reply.status(201).send(row);
       },
     );

@@ -132,6 +132,26 @@ describe('pricing service, embedded', () => {
     assertError(unknown, 422, 'QUOTE_NOT_FOUND');
   });
 
+  test('orders racing with one quote: one is placed, the others are told it is used', async () => {
+    const model = await upload(toBinaryStl(ring));
+    const q = await api<Quote>('POST', `${P}/quotes`, { json: { modelId: model.id, alloy: 'silver-925' } });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    // Sent together, they reach the shop before pricing has bound the quote to any of them:
+    // the shop's unique index decides. Before, a loser could get a 500 from the violated index.
+    const tries = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        api<Order>('POST', '/api/shop/orders', {
+          json: { kind: 'custom', quoteId: q.body.id, customer: CUSTOMER, submit: true },
+        }),
+      ),
+    );
+    const placed = tries.filter((t) => t.status === 201);
+    assert.equal(placed.length, 1, JSON.stringify(tries.map((t) => [t.status, t.body])));
+    const winner = (placed[0] as { body: Order }).body.id;
+    for (const t of tries.filter((t) => t.status !== 201))
+      assertError(t, 409, 'QUOTE_USED', q.body.id, winner);
+  });
+
   test('an order from a quote must not change its alloy or quantity', async () => {
     const model = await upload(toBinaryStl(ring));
     const q = await api<Quote>('POST', `${P}/quotes`, {
