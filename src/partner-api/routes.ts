@@ -17,6 +17,7 @@ import { bearerToken, requireToken } from '../platform/http/auth.js';
 import { OrderNotFoundError } from '../platform/http/errors.js';
 import { readHistory, recordTransition } from '../platform/orders/history.js';
 import { toOrderView, type OrderRow } from '../platform/orders/view.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
 import { together } from '../platform/db/together.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { ServiceContext } from '../platform/service.js';
@@ -29,7 +30,12 @@ import {
 } from './errors.js';
 import { requestHash } from './keys.js';
 import * as store from './store.js';
-import { assertOrderMatchesQuote, orderableQuote, requestQuote } from '../platform/http/quote-client.js';
+import {
+  assertOrderMatchesQuote,
+  orderableQuote,
+  QuoteUsedError,
+  requestQuote,
+} from '../platform/http/quote-client.js';
 import { FieldRequiredError } from '../platform/http/errors.js';
 import { markPartner } from '../platform/telemetry/http-metrics.js';
 
@@ -172,42 +178,55 @@ export function partnerRoutes(ctx: ServiceContext) {
           };
         }
 
-        const created = await db.tx(async (q) => {
-          // Two requests racing with one key: the second waits on the first's row, then loses.
-          if (!(await store.claimIdempotencyKey(q, partner.id, key, hash, id))) return undefined;
-          const row = await store.insertOrder(q, {
-            id,
-            partnerId: partner.id,
-            reference: b.reference ?? null,
-            alloy,
-            quantity,
-            customer: b.customer,
-            modelKey,
-            modelSize,
-          });
-          const submitted = recordTransition(q, 'partner-api', {
-            orderId: id,
-            from: null,
-            type: 'order.submitted.v1',
-            payload: {
-              orderId: id,
-              orderNumber: row.number,
-              channel: 'b2b',
-              actor: `partner:${partner.name}`,
-              kind: 'custom',
+        const created = await db
+          .tx(async (q) => {
+            // Two requests racing with one key: the second waits on the first's row, then loses.
+            if (!(await store.claimIdempotencyKey(q, partner.id, key, hash, id))) return undefined;
+            const row = await store.insertOrder(q, {
+              id,
               partnerId: partner.id,
-              customer: b.customer,
+              reference: b.reference ?? null,
               alloy,
               quantity,
+              customer: b.customer,
               modelKey,
+              modelSize,
               ...(b.quoteId ? { quoteId: b.quoteId } : {}),
-            },
-            details,
+            });
+            const submitted = recordTransition(q, 'partner-api', {
+              orderId: id,
+              from: null,
+              type: 'order.submitted.v1',
+              payload: {
+                orderId: id,
+                orderNumber: row.number,
+                channel: 'b2b',
+                actor: `partner:${partner.name}`,
+                kind: 'custom',
+                partnerId: partner.id,
+                customer: b.customer,
+                alloy,
+                quantity,
+                modelKey,
+                ...(b.quoteId ? { quoteId: b.quoteId } : {}),
+              },
+              details,
+            });
+            // The history read goes out with the transition (one round trip) and sees its row.
+            const [, history] = await together(submitted, readHistory(q, id));
+            return toOrderView(row, history);
+          })
+          .catch(async (err: unknown) => {
+            // Another order holds the quote (pricing had not bound it yet, so orderableQuote did
+            // not know), perhaps one racing this one: the unique index decides, as in the shop.
+            if (!b.quoteId || !isUniqueViolation(err, 'orders_quote_id_key')) throw err;
+            // Another partner's order is not named: its id is none of this partner's business.
+            const holder = await db.query<{ id: string }>(
+              'SELECT id FROM orders WHERE quote_id = $1 AND partner_id = $2',
+              [b.quoteId, partner.id],
+            );
+            throw new QuoteUsedError(b.quoteId, holder.rows[0]?.id ?? 'another order');
           });
-          // The history read goes out with the transition (one round trip) and sees its row.
-          const [, history] = await together(submitted, readHistory(q, id));
-          return toOrderView(row, history);
-        });
         if (created) return reply.status(201).send(created);
         // Another request with this key won the race while this one was being prepared.
         const raced = await replay(partner.id, key, hash);

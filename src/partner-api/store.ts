@@ -70,13 +70,16 @@ export interface NewPartnerOrder {
   customer: { name: string; email: string };
   modelKey: string;
   modelSize: number;
+  /** The quote it was ordered from: an order's alone (a unique index). */
+  quoteId?: string;
 }
 
 export async function insertOrder(q: Queryable, o: NewPartnerOrder): Promise<OrderRow> {
   const r = await q.query<OrderRow>(
     `INSERT INTO orders (id, number, partner_id, reference, status, alloy, quantity, customer_name, customer_email,
-                         model_key, model_size)
-     VALUES ($1, 'P-' || lpad(nextval('order_number_seq')::text, 7, '0'), $2, $3, 'SUBMITTED', $4, $5, $6, $7, $8, $9)
+                         model_key, model_size, quote_id)
+     VALUES ($1, 'P-' || lpad(nextval('order_number_seq')::text, 7, '0'), $2, $3, 'SUBMITTED', $4, $5, $6, $7, $8, $9,
+             $10)
      RETURNING *`,
     [
       o.id,
@@ -88,6 +91,7 @@ export async function insertOrder(q: Queryable, o: NewPartnerOrder): Promise<Ord
       o.customer.email,
       o.modelKey,
       o.modelSize,
+      o.quoteId ?? null,
     ],
   );
   return r.rows[0] as OrderRow;

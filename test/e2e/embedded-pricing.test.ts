@@ -283,6 +283,29 @@ describe('pricing service, embedded', () => {
     });
     assert.equal(priced.price?.amountMinor, q.body.total.amountMinor);
     assert.equal(priced.breakdown?.quoteId, q.body.id);
+
+    // Orders racing with one quote under different keys: one placed, the others told it is used.
+    // Before, each was accepted, and all but one were priced afresh instead of at the quote.
+    const q2 = await api<Quote>('POST', '/api/partner/v1/quotes', {
+      json: {
+        alloy: 'silver-925',
+        model: { filename: 'r.stl', contentBase64: toBinaryStl(ring).toString('base64') },
+      },
+      headers: partner,
+    });
+    assert.equal(q2.status, 201, JSON.stringify(q2.body));
+    const tries = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api<Order>('POST', '/api/partner/v1/orders', {
+          json: { reference: `PQ-race-${i}`, customer: CUSTOMER, quoteId: q2.body.id },
+          headers: { ...partner, 'idempotency-key': crypto.randomUUID() },
+        }),
+      ),
+    );
+    const won = tries.filter((t) => t.status === 201);
+    assert.equal(won.length, 1, JSON.stringify(tries.map((t) => [t.status, t.body])));
+    for (const t of tries.filter((t) => t.status !== 201))
+      assertError(t, 409, 'QUOTE_USED', q2.body.id, (won[0] as { body: Order }).body.id);
   });
 
   test('a new price-list version prices new quotes; earlier quotes keep theirs', async () => {
