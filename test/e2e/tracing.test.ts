@@ -36,6 +36,8 @@ function linkedGroups(spans: readonly ReceivedSpan[]): (traceId: string) => stri
 
 test('one order, one story: spans from every service it crossed are in its trace or linked to it', async () => {
   const receiver = await startOtlpReceiver();
+  // A cluster that fails to start must not leave the receiver listening: the open server would
+  // keep this test's process alive until the runner's timeout.
   const cluster = await startTestCluster({
     label: 'trace',
     retryTiersMs: TIERS,
@@ -46,6 +48,9 @@ test('one order, one story: spans from every service it crossed are in its trace
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '200',
     },
+  }).catch(async (err: unknown) => {
+    await receiver.close();
+    throw err;
   });
   try {
     const apiKey = await issuePartnerKey(cluster, 'Tracing test partner');
