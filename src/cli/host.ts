@@ -20,6 +20,7 @@ import { registerMetricsRoute } from '../platform/telemetry/scrape.js';
 import { flushTracing } from '../platform/telemetry/tracing.js';
 import { startService, type RunningService, type ServiceDefinition } from '../platform/service.js';
 import type { ServiceName } from '../contracts/order-status.js';
+import { reportIfSlow } from '../platform/slow-step.js';
 
 export interface Host {
   app: FastifyInstance;
@@ -51,7 +52,11 @@ export async function startHost(opts: {
   env?: NodeJS.ProcessEnv;
 }): Promise<Host> {
   const { config, logger, mode } = opts;
-  const { transport, brokerDb } = await openTransport(config, mode, logger);
+  const { transport, brokerDb } = await reportIfSlow(
+    logger,
+    'connecting to the broker',
+    openTransport(config, mode, logger),
+  );
   const storage = await openStorage(config);
   const app = createHttpServer({ logger });
   const dbs: Db[] = [];
@@ -95,7 +100,11 @@ export async function startHost(opts: {
     // Every open is awaited, failed or not, so closeAll finds each one that did open.
     const opened = await Promise.allSettled(
       opts.defs.map(async (def) => {
-        const db = await openServiceDb(def.name, config, mode, opts.env);
+        const db = await reportIfSlow(
+          logger,
+          `opening the ${def.name} database`,
+          openServiceDb(def.name, config, mode, opts.env),
+        );
         dbs.push(db);
         // The read replica, when configured; otherwise reads go to the same pool as writes.
         const replica = await openReadDb(def.name, config, mode, opts.env);
@@ -126,7 +135,7 @@ export async function startHost(opts: {
       if (existsSync(root)) await app.register(fastifyStatic, { root, wildcard: false });
       else logger.warn({ root }, 'web app not built: run `npm run build` to serve it');
     }
-    await app.listen({ host: config.HOST, port: config.PORT });
+    await reportIfSlow(logger, 'starting to listen', app.listen({ host: config.HOST, port: config.PORT }));
   } catch (err) {
     await closeAll();
     throw err;

@@ -18,6 +18,7 @@ import { registerHttpMetrics } from './telemetry/http-metrics.js';
 import { registerOrderTagging } from './telemetry/http-order-tag.js';
 import { addScrapeSource, serviceScrapeSource } from './telemetry/scrape.js';
 import { setStatusLogger } from './telemetry/status-change.js';
+import { reportIfSlow } from './slow-step.js';
 
 /** What every service gets from the runtime. */
 export interface ServiceContext {
@@ -96,7 +97,7 @@ export async function startService(
   app: FastifyInstance,
   opts: { instanceId: string; seed?: boolean },
 ): Promise<RunningService> {
-  const applied = await migrateService(def, ctx.db);
+  const applied = await reportIfSlow(ctx.logger, 'applying migrations', migrateService(def, ctx.db));
   if (applied.length > 0) ctx.logger.info({ applied }, 'migrations applied');
   const parts = await def.create(ctx);
   setStatusLogger(def.name, ctx.logger);
@@ -161,8 +162,8 @@ export async function startService(
   const removeScrape = ctx.config.METRICS
     ? addScrapeSource(serviceScrapeSource(def.name, ctx.db, ctx.readDb))
     : () => undefined;
-  await consumer.start();
-  await relay.start();
+  await reportIfSlow(ctx.logger, 'declaring and subscribing to the queue', consumer.start());
+  await reportIfSlow(ctx.logger, 'starting the outbox relay', relay.start());
   return {
     def,
     ctx,
