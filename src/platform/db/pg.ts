@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { TransactionSpan, withoutStatementSpan, type DbTarget } from '../telemetry/transaction-span.js';
+import { TransactionSpan, traceStatement, type DbTarget } from '../telemetry/db-spans.js';
 import type { Db, QueryResult } from './types.js';
 
 // timestamptz as ISO strings and int8 as numbers: the same shapes PGlite gives, so rows look alike
@@ -69,10 +69,11 @@ export async function openPg(opts: PgOptions): Promise<Db> {
 
   return {
     engine: 'pg',
-    // Outside a transaction (API reads): the pg instrumentation's span per statement.
-    query: <T>(text: string, params?: readonly unknown[]) => run<T>(pool, text, params),
+    // Spans (see db-spans.ts): a statement outside a transaction (an API read) has its own; a
+    // transaction has one, with its statements as events.
+    query: <T>(text: string, params?: readonly unknown[]) =>
+      traceStatement(target, text, () => run<T>(pool, text, params)),
     async tx(fn) {
-      // Inside one: a span for the transaction, none per statement (see TransactionSpan).
       const span = TransactionSpan.start(target);
       const client = await pool.connect();
       const tags = new Set<string>();
@@ -80,24 +81,24 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       try {
         // Not awaited: BEGIN goes out with the transaction's first statement, one round trip
         // fewer per transaction. Awaited before COMMIT, so its failure still fails the transaction.
-        const begun = withoutStatementSpan(() => client.query('BEGIN'));
+        const begun = client.query('BEGIN');
         begun.catch(() => undefined);
         const result = await fn({
           query: <T>(text: string, params?: readonly unknown[]) => {
             span?.statement(text);
-            return withoutStatementSpan(() => run<T>(client, text, params));
+            return run<T>(client, text, params);
           },
           tag: (name) => tags.add(name),
           afterCommit: (f) => after.push(f),
         });
         await begun;
-        await withoutStatementSpan(() => client.query('COMMIT'));
+        await client.query('COMMIT');
         span?.end();
         for (const t of tags) committed.emit(t);
         for (const f of after) f();
         return result;
       } catch (err) {
-        await withoutStatementSpan(() => client.query('ROLLBACK')).catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
         span?.end(err);
         throw err;
       } finally {

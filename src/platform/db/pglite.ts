@@ -2,7 +2,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { TransactionSpan } from '../telemetry/transaction-span.js';
+import { TransactionSpan, traceStatement } from '../telemetry/db-spans.js';
 import type { Db, Queryable, QueryResult } from './types.js';
 
 const parsers = {
@@ -26,10 +26,10 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const target = { system: 'postgresql', namespace: dataDir ? basename(dataDir) : 'memory' } as const;
   return {
     engine: 'pglite',
-    ...wrap(db),
+    query: <T>(text: string, params?: readonly unknown[]) =>
+      traceStatement(target, text, () => wrap(db).query<T>(text, params)),
     // PGlite is one connection: its transaction() queues other work until this one ends.
-    // The same transaction span as on a PostgreSQL server (see TransactionSpan): embedded mode
-    // has no pg instrumentation, so this is its only view of the database.
+    // The same spans as on a PostgreSQL server (see db-spans.ts).
     async tx(fn) {
       const span = TransactionSpan.start(target);
       const tags = new Set<string>();

@@ -3,7 +3,6 @@ import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/expo
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -43,11 +42,12 @@ export interface Tracing {
 let fastifyInstrumentation: FastifyOtel.FastifyOtelInstrumentation | undefined;
 
 /**
- * Starts the OpenTelemetry SDK with the standard instrumentations (HTTP, Fastify, pg, ioredis,
- * undici). Must run before pg and ioredis are first loaded: they are CommonJS
- * packages that our ES modules import, and Node hands such an import to the CommonJS loader
- * without the require hook the instrumentations patch through, so they are required here once,
- * through that hook, and every later `import` gets the patched module from the cache.
+ * Starts the OpenTelemetry SDK with the standard instrumentations (HTTP, Fastify, ioredis,
+ * undici; database spans come from our Db wrapper, see db-spans.ts). Must run before ioredis is
+ * first loaded: it is a CommonJS package that our ES modules import, and Node hands such an
+ * import to the CommonJS loader without the require hook the instrumentation patches through,
+ * so it is required here once, through that hook, and every later `import` gets the patched
+ * module from the cache.
  * Spans are made even without an exporter: their ids go into the logs, the outbox and the order
  * journey, so a trace can be found once an exporter is switched on.
  */
@@ -90,9 +90,8 @@ export function startTracing(opts: TracingOptions): Tracing {
       // Incoming requests get their span from Fastify's instrumentation (with the route); a
       // second, raw HTTP server span per request would double the cost and say less.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      // Background work (relay polls, roll-ups, sweeps) would otherwise make a trace per query.
-      // Queries, not pool checkouts: a connect span per transaction says little and costs a span.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+      // No pg instrumentation: our Db wrapper makes the database spans, one per transaction
+      // (see db-spans.ts).
       new IORedisInstrumentation({ requireParentSpan: true }),
       // No amqplib instrumentation: the relay's publish and the consumer's process spans are the
       // messaging spans (with messaging.system), and its own would double them at every hop.
@@ -101,7 +100,7 @@ export function startTracing(opts: TracingOptions): Tracing {
     ],
   });
   const require = createRequire(import.meta.url);
-  for (const m of ['pg', 'ioredis']) require(m);
+  require('ioredis');
   active = {
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
