@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { openPg } from '../../src/platform/db/pg.js';
 import { openPglite } from '../../src/platform/db/pglite.js';
@@ -14,6 +14,13 @@ import { startTracing, type Tracing } from '../../src/platform/telemetry/tracing
 import { createTestDatabase } from '../support/servers.js';
 
 const exporter = new InMemorySpanExporter();
+/** What the SDK complains of, such as an operation on a span that has already ended. */
+const complaints: string[] = [];
+const note = (message: string) => complaints.push(message);
+diag.setLogger(
+  { error: note, warn: note, info: () => {}, debug: () => {}, verbose: () => {} },
+  DiagLogLevel.WARN,
+);
 const tracing: Tracing = startTracing({ serviceName: 'atelier-test', exporter });
 
 const work = trace.getTracer('test');
@@ -87,7 +94,10 @@ for (const engine of ['pg', 'pglite'] as const) {
 
     test('a transaction that fails says why on its span', async () => {
       const { inner } = await spansOf(() =>
-        db.tx((q) => q.query('INSERT INTO notes VALUES ($1, $2)', [1, 'duplicate key'])),
+        db.tx(async (q) => {
+          await q.query('INSERT INTO notes VALUES ($1, $2)', [50, 'first']);
+          await q.query('INSERT INTO notes VALUES ($1, $2)', [50, 'duplicate key']);
+        }),
       );
       const [tx] = inner as [ReadableSpan];
       assert.equal(inner.length, 1);
@@ -95,6 +105,40 @@ for (const engine of ['pg', 'pglite'] as const) {
       assert.match(tx.status.message ?? '', /duplicate key/);
       assert.ok(tx.events.some((e) => e.name === 'exception'));
     });
+
+    test('a listener that throws after the commit ends the span once, as committed', async () => {
+      let rejected: unknown;
+      complaints.length = 0;
+      const { inner } = await spansOf(() =>
+        db
+          .tx(async (q) => {
+            await q.query('INSERT INTO notes VALUES ($1, $2)', [60, 'kept']);
+            q.afterCommit?.(() => {
+              throw new Error('listener failed');
+            });
+          })
+          .catch((err: unknown) => {
+            rejected = err;
+          }),
+      );
+      assert.match(String(rejected), /listener failed/);
+      assert.equal(inner.length, 1);
+      assert.equal((inner[0] as ReadableSpan).status.code, SpanStatusCode.UNSET);
+      assert.deepEqual(complaints, [], 'the span was not ended a second time');
+      const kept = await db.query('SELECT v FROM notes WHERE k = 60');
+      assert.deepEqual(kept.rows, [{ v: 'kept' }]);
+    });
+
+    if (engine === 'pg')
+      test('a transaction that cannot get a connection says so on its span', async () => {
+        const t = await createTestDatabase('txspans_closed');
+        const closed = await openPg({ connectionString: t.url, max: 1 });
+        await closed.close();
+        await t.drop();
+        const { inner } = await spansOf(() => closed.tx((q) => q.query('SELECT 1')));
+        assert.equal(inner.length, 1, 'the span was ended');
+        assert.equal((inner[0] as ReadableSpan).status.code, SpanStatusCode.ERROR);
+      });
 
     test('background work (no span around it) makes no database span', async () => {
       exporter.reset();

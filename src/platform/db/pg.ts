@@ -74,16 +74,21 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     query: <T>(text: string, params?: readonly unknown[]) =>
       traceStatement(target, text, () => run<T>(pool, text, params)),
     async tx(fn) {
+      // The span covers the wait for a connection too, and says so when none could be had.
       const span = TransactionSpan.start(target);
-      const client = await pool.connect();
+      const client = await pool.connect().catch((err: unknown) => {
+        span?.end(err);
+        throw err;
+      });
       const tags = new Set<string>();
       const after: (() => void)[] = [];
+      let result: Awaited<ReturnType<typeof fn>>;
       try {
         // Not awaited: BEGIN goes out with the transaction's first statement, one round trip
         // fewer per transaction. Awaited before COMMIT, so its failure still fails the transaction.
         const begun = client.query('BEGIN');
         begun.catch(() => undefined);
-        const result = await fn({
+        result = await fn({
           query: <T>(text: string, params?: readonly unknown[]) => {
             span?.statement(text);
             return run<T>(client, text, params);
@@ -93,10 +98,6 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         });
         await begun;
         await client.query('COMMIT');
-        span?.end();
-        for (const t of tags) committed.emit(t);
-        for (const f of after) f();
-        return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         span?.end(err);
@@ -104,6 +105,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       } finally {
         client.release();
       }
+      span?.end();
+      // After the commit and outside its error path: a listener that throws must not look like
+      // a failed transaction to the rollback (there is nothing left to roll back).
+      for (const t of tags) committed.emit(t);
+      for (const f of after) f();
+      return result;
     },
     onCommit(name, listener) {
       committed.on(name, listener);
