@@ -33,6 +33,7 @@ import * as store from './store.js';
 import {
   assertOrderMatchesQuote,
   orderableQuote,
+  QuoteUsedElsewhereError,
   QuoteUsedError,
   requestQuote,
 } from '../platform/http/quote-client.js';
@@ -155,9 +156,11 @@ export function partnerRoutes(ctx: ServiceContext) {
         let quantity = b.quantity ?? 1;
         let details: Record<string, unknown>;
         let modelSize = 0;
+        let quoteId: string | undefined;
         if (b.quoteId) {
           const quote = await orderableQuote(ctx.serviceUrl('pricing'), b.quoteId);
           assertOrderMatchesQuote(quote, b);
+          quoteId = quote.id;
           ({ modelKey, alloy, quantity } = quote);
           details = { quoteId: quote.id, reference: b.reference ?? null };
         } else {
@@ -191,7 +194,7 @@ export function partnerRoutes(ctx: ServiceContext) {
               customer: b.customer,
               modelKey,
               modelSize,
-              ...(b.quoteId ? { quoteId: b.quoteId } : {}),
+              ...(quoteId ? { quoteId } : {}),
             });
             const submitted = recordTransition(q, 'partner-api', {
               orderId: id,
@@ -219,13 +222,14 @@ export function partnerRoutes(ctx: ServiceContext) {
           .catch(async (err: unknown) => {
             // Another order holds the quote (pricing had not bound it yet, so orderableQuote did
             // not know), perhaps one racing this one: the unique index decides, as in the shop.
-            if (!b.quoteId || !isUniqueViolation(err, 'orders_quote_id_key')) throw err;
+            if (!quoteId || !isUniqueViolation(err, 'orders_quote_id_key')) throw err;
             // Another partner's order is not named: its id is none of this partner's business.
             const holder = await db.query<{ id: string }>(
               'SELECT id FROM orders WHERE quote_id = $1 AND partner_id = $2',
-              [b.quoteId, partner.id],
+              [quoteId, partner.id],
             );
-            throw new QuoteUsedError(b.quoteId, holder.rows[0]?.id ?? 'another order');
+            const holderId = holder.rows[0]?.id;
+            throw holderId ? new QuoteUsedError(quoteId, holderId) : new QuoteUsedElsewhereError(quoteId);
           });
         if (created) return reply.status(201).send(created);
         // Another request with this key won the race while this one was being prepared.

@@ -32,6 +32,7 @@ import * as store from './store.js';
 import {
   assertOrderMatchesQuote,
   orderableQuote,
+  QuoteUsedElsewhereError,
   QuoteUsedError,
   type Quote,
 } from '../platform/http/quote-client.js';
@@ -259,7 +260,8 @@ export function shopRoutes(ctx: ServiceContext) {
             const holder = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
               quote.id,
             ]);
-            throw new QuoteUsedError(quote.id, holder.rows[0]?.id ?? 'another order');
+            const holderId = holder.rows[0]?.id;
+            throw holderId ? new QuoteUsedError(quote.id, holderId) : new QuoteUsedElsewhereError(quote.id);
           });
         return reply.status(201).send(row);
       },

@@ -36,6 +36,13 @@ export const QuoteUsedError = createError<'QUOTE_USED', 409, [string, string]>(
   409,
 );
 
+/** The same refusal when the order holding the quote is not the caller's to know (another partner's). */
+export const QuoteUsedElsewhereError = createError<'QUOTE_USED', 409, [string]>(
+  'QUOTE_USED',
+  'Quote %s was already used by another order; a quote buys one order. Ask for a new quote for another piece.',
+  409,
+);
+
 export const QuoteMismatchError = createError<'QUOTE_MISMATCH', 422, [string, string, string]>(
   'QUOTE_MISMATCH',
   'Quote %s is for %s, and this order asks for %s: an order from a quote takes its alloy and quantity. Leave them out, or ask for a new quote for what you want.',
