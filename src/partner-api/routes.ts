@@ -33,8 +33,7 @@ import * as store from './store.js';
 import {
   assertOrderMatchesQuote,
   orderableQuote,
-  QuoteUsedElsewhereError,
-  QuoteUsedError,
+  quoteUsedError,
   requestQuote,
 } from '../platform/http/quote-client.js';
 import { FieldRequiredError } from '../platform/http/errors.js';
@@ -228,8 +227,7 @@ export function partnerRoutes(ctx: ServiceContext) {
               'SELECT id FROM orders WHERE quote_id = $1 AND partner_id = $2',
               [quoteId, partner.id],
             );
-            const holderId = holder.rows[0]?.id;
-            throw holderId ? new QuoteUsedError(quoteId, holderId) : new QuoteUsedElsewhereError(quoteId);
+            throw quoteUsedError(quoteId, holder.rows[0]?.id);
           });
         if (created) return reply.status(201).send(created);
         // Another request with this key won the race while this one was being prepared.

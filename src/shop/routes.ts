@@ -32,8 +32,7 @@ import * as store from './store.js';
 import {
   assertOrderMatchesQuote,
   orderableQuote,
-  QuoteUsedElsewhereError,
-  QuoteUsedError,
+  quoteUsedError,
   type Quote,
 } from '../platform/http/quote-client.js';
 
@@ -260,8 +259,7 @@ export function shopRoutes(ctx: ServiceContext) {
             const holder = await db.query<{ id: string }>('SELECT id FROM orders WHERE quote_id = $1', [
               quote.id,
             ]);
-            const holderId = holder.rows[0]?.id;
-            throw holderId ? new QuoteUsedError(quote.id, holderId) : new QuoteUsedElsewhereError(quote.id);
+            throw quoteUsedError(quote.id, holder.rows[0]?.id);
           });
         return reply.status(201).send(row);
       },

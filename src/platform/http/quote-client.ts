@@ -43,6 +43,11 @@ export const QuoteUsedElsewhereError = createError<'QUOTE_USED', 409, [string]>(
   409,
 );
 
+/** The refusal for a quote another order holds: naming that order when the caller may know it. */
+export function quoteUsedError(quoteId: string, holderId: string | undefined): Error {
+  return holderId ? new QuoteUsedError(quoteId, holderId) : new QuoteUsedElsewhereError(quoteId);
+}
+
 export const QuoteMismatchError = createError<'QUOTE_MISMATCH', 422, [string, string, string]>(
   'QUOTE_MISMATCH',
   'Quote %s is for %s, and this order asks for %s: an order from a quote takes its alloy and quantity. Leave them out, or ask for a new quote for what you want.',
