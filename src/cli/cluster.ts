@@ -5,6 +5,7 @@ import pg from 'pg';
 import { deleteNamespace } from '../platform/messaging/amqp-admin.js';
 import { packageRoot } from './host.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
+import { usablePorts } from './fetch-ports.js';
 
 export interface ClusterOptions {
   /** PostgreSQL server URL (any database); one database per service is created on it. */
@@ -148,22 +149,22 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   // Ports in service order, each instance the next one; every process learns where the first
   // instance of each service answers (the shop and partner API ask pricing for quotes, the
   // tracker reads every service).
+  // Ports fetch refuses (5060, 5061, 6000…) are skipped: nothing could reach a service there.
+  const count = (service: string) => o.instances[service] ?? 1;
+  const ports = usablePorts(
+    o.basePort,
+    SERVICE_NAMES.reduce((n, s) => n + count(s), 0),
+  );
+  const portsOf = new Map<string, number[]>();
+  for (const service of SERVICE_NAMES) portsOf.set(service, ports.splice(0, count(service)));
   const firstUrl: Record<string, string> = {};
-  {
-    let p = o.basePort;
-    for (const service of SERVICE_NAMES) {
-      firstUrl[`${service.toUpperCase().replace(/-/g, '_')}_URL`] = `http://127.0.0.1:${p}`;
-      p += o.instances[service] ?? 1;
-    }
-  }
-  let port = o.basePort;
+  for (const service of SERVICE_NAMES)
+    firstUrl[`${service.toUpperCase().replace(/-/g, '_')}_URL`] =
+      `http://127.0.0.1:${portsOf.get(service)?.[0] ?? o.basePort}`;
   const tails = new Map<ChildProcess, () => string>();
   for (const service of SERVICE_NAMES) {
-    if (o.services && !o.services.includes(service)) {
-      port += o.instances[service] ?? 1;
-      continue;
-    }
-    for (let i = 0; i < (o.instances[service] ?? 1); i++) {
+    if (o.services && !o.services.includes(service)) continue;
+    for (const port of portsOf.get(service) ?? []) {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...o.env,
@@ -189,7 +190,6 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       processes.push({ service, url, child });
       tails.set(child, keepTail(child));
       (urls[service] ??= []).push(`http://127.0.0.1:${port}`);
-      port++;
     }
   }
   const stop = async () => {
