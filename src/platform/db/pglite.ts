@@ -23,11 +23,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
   });
   const committed = new EventEmitter().setMaxListeners(0);
+  const direct = wrap(db);
   const target = { system: 'postgresql', namespace: dataDir ? basename(dataDir) : 'memory' } as const;
   return {
     engine: 'pglite',
     query: <T>(text: string, params?: readonly unknown[]) =>
-      traceStatement(target, text, () => wrap(db).query<T>(text, params)),
+      traceStatement(target, text, () => direct.query<T>(text, params)),
     // PGlite is one connection: its transaction() queues other work until this one ends.
     // The same spans as on a PostgreSQL server (see db-spans.ts).
     async tx(fn) {
@@ -36,16 +37,17 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       const after: (() => void)[] = [];
       let result: Awaited<ReturnType<typeof fn>>;
       try {
-        result = await db.transaction((t) =>
-          fn({
+        result = await db.transaction((t) => {
+          const inner = wrap(t);
+          return fn({
             query: <T>(text: string, params?: readonly unknown[]) => {
               span?.statement(text);
-              return wrap(t).query<T>(text, params);
+              return inner.query<T>(text, params);
             },
             tag: (name) => tags.add(name),
             afterCommit: (f) => after.push(f),
-          }),
-        );
+          });
+        });
       } catch (err) {
         span?.end(err);
         throw err;

@@ -9,7 +9,8 @@ import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
 import { ROOT_CONTEXT, context, type Context, type Span } from '@opentelemetry/api';
 import { messageRedeliveries, messagesConsumed } from '../telemetry/metrics.js';
-import { endSpan, messagingSystem, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
+import { endSpan } from '../telemetry/trace-context.js';
+import { messagingSystem, startBatchSpan, startProcessSpan } from '../telemetry/messaging-spans.js';
 
 /** Handles one event inside the inbox transaction: its writes commit with the inbox row or not at all. */
 export type Handler = (event: Envelope, q: Queryable) => Promise<void>;

@@ -1,6 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { tracer } from './trace-context.js';
+import { endSpan, tracer } from './trace-context.js';
 
 /**
  * Database spans, made by our Db wrapper rather than an instrumentation library:
@@ -48,14 +48,6 @@ function attributesOf(target: DbTarget) {
   };
 }
 
-function endWith(span: Span, err: unknown): void {
-  if (err) {
-    span.recordException(err instanceof Error ? err : new Error(String(err)));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-  }
-  span.end();
-}
-
 /** The span of one transaction, with its statements as events. */
 export class TransactionSpan {
   private statements = 0;
@@ -82,7 +74,7 @@ export class TransactionSpan {
 
   end(err?: unknown): void {
     this.span.setAttribute('db.transaction.statements', this.statements);
-    endWith(this.span, err);
+    endSpan(this.span, err);
   }
 }
 
@@ -108,7 +100,7 @@ export async function traceStatement<T>(target: DbTarget, text: string, run: () 
     span.end();
     return result;
   } catch (err) {
-    endWith(span, err);
+    endSpan(span, err);
     throw err;
   }
 }

@@ -1,8 +1,8 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Envelope } from '../../contracts/envelope.js';
 import type { Transport } from '../messaging/transport.js';
 import { ORDER_ID_ATTR, ORDER_ID_KEY } from './order-context.js';
-import { contextFromTraceparent, currentTraceparent, tracer } from './trace-context.js';
+import { contextFromTraceparent, currentTraceparent, endSpan, tracer } from './trace-context.js';
 
 /**
  * Spans of the asynchronous hops, following the OpenTelemetry messaging conventions. The
@@ -106,12 +106,4 @@ export function startBatchSpan(consumer: string, spans: readonly Span[]): { span
     ROOT_CONTEXT,
   );
   return { span, ctx: trace.setSpan(ROOT_CONTEXT, span) };
-}
-
-export function endSpan(span: Span, err?: unknown): void {
-  if (err) {
-    span.recordException(err instanceof Error ? err : new Error(String(err)));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-  }
-  span.end();
 }

@@ -1,4 +1,12 @@
-import { context, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
@@ -30,4 +38,13 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
 export function traceIdOf(traceparent: string | undefined): string | null {
   const id = traceparent?.split('-')[1];
   return id && /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : null;
+}
+
+/** Ends a span, with the error on it (an exception event and an ERROR status) when there is one. */
+export function endSpan(span: Span, err?: unknown): void {
+  if (err) {
+    span.recordException(err instanceof Error ? err : new Error(String(err)));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  }
+  span.end();
 }
