@@ -5,7 +5,7 @@ import pg from 'pg';
 import { deleteNamespace } from '../platform/messaging/amqp-admin.js';
 import { packageRoot } from './host.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
-import { usablePorts } from './fetch-ports.js';
+import { usablePorts } from '../platform/http/fetch-ports.js';
 
 export interface ClusterOptions {
   /** PostgreSQL server URL (any database); one database per service is created on it. */

@@ -4,10 +4,12 @@
  * README's configuration reference is generated from it. A wrong value stops the process with a
  * message naming the variable and what it expects.
  */
+import { isFetchBlockedPort } from './http/fetch-ports.js';
+
 export interface VarSpec {
   description: string;
   default?: string;
-  kind: 'string' | 'int' | 'bool' | 'url' | 'list-int' | 'enum';
+  kind: 'string' | 'int' | 'port' | 'bool' | 'url' | 'list-int' | 'enum';
   values?: readonly string[];
   min?: number;
   secret?: boolean;
@@ -15,7 +17,11 @@ export interface VarSpec {
 
 export const VARIABLES = {
   HOST: { kind: 'string', default: '127.0.0.1', description: 'Interface the HTTP server listens on.' },
-  PORT: { kind: 'int', default: '3000', min: 0, description: 'HTTP port (0 picks a free one).' },
+  PORT: {
+    kind: 'port',
+    default: '3000',
+    description: "HTTP port (0 picks a free one); not one of the Fetch standard's bad ports.",
+  },
   DATA_DIR: {
     kind: 'string',
     default: './data',
@@ -330,7 +336,7 @@ export const VARIABLES = {
 } as const satisfies Record<string, VarSpec>;
 
 type Vars = typeof VARIABLES;
-type ValueOf<S extends VarSpec> = S['kind'] extends 'int'
+type ValueOf<S extends VarSpec> = S['kind'] extends 'int' | 'port'
   ? number
   : S['kind'] extends 'bool'
     ? boolean
@@ -358,6 +364,15 @@ function parseOne(name: string, spec: VarSpec, raw: string): string | number | b
       const n = Number(raw);
       if (spec.min !== undefined && n < spec.min) fail(`a whole number >= ${spec.min}`);
       return n;
+    }
+    case 'port': {
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) > 65535) fail('a port number from 0 to 65535');
+      const port = Number(raw);
+      // Browsers and Node's fetch refuse these before connecting ("fetch failed"), so nothing
+      // could reach the service: the web app, `simulate`, the other services.
+      if (isFetchBlockedPort(port))
+        fail(`a port fetch clients may connect to (${port} is one of the Fetch standard's bad ports)`);
+      return port;
     }
     case 'bool':
       if (!['true', 'false', '1', '0'].includes(raw.toLowerCase())) fail('true or false');

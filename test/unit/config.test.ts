@@ -80,22 +80,34 @@ test('booleans accept true/false/1/0 in any case', () => {
   assert.match(err.message, /CRM_AUTO_APPROVE_CATALOG="yes" is invalid: expected true or false/);
 });
 
-test('PORT=abc fails naming PORT and a whole number', () => {
+test('PORT=abc fails naming PORT and a port number', () => {
   const err = configError({ PORT: 'abc' });
   const lines = problemLines(err);
   assert.equal(lines.length, 1);
-  assert.match(lines[0] as string, /^PORT="abc" is invalid: expected a whole number\./);
+  assert.match(lines[0] as string, /^PORT="abc" is invalid: expected a port number from 0 to 65535\./);
   assert.ok(err.message.startsWith('Configuration error:'));
 });
 
 test('integers: fractions and exponents are not whole numbers; minimums are enforced', () => {
-  assert.match(configError({ PORT: '80.5' }).message, /PORT="80.5".*whole number/);
-  assert.match(configError({ PORT: '1e3' }).message, /PORT="1e3".*whole number/);
-  assert.match(configError({ PORT: '-1' }).message, /PORT="-1".*whole number >= 0/);
+  assert.match(configError({ DATABASE_POOL_SIZE: '8.5' }).message, /DATABASE_POOL_SIZE="8.5".*whole number/);
+  assert.match(configError({ DATABASE_POOL_SIZE: '1e3' }).message, /DATABASE_POOL_SIZE="1e3".*whole number/);
   assert.match(configError({ DATABASE_POOL_SIZE: '0' }).message, /DATABASE_POOL_SIZE="0".*>= 1/);
   assert.match(configError({ MODEL_MAX_BYTES: '83' }).message, /MODEL_MAX_BYTES="83".*>= 84/);
   assert.equal(loadConfig({ MODEL_MAX_BYTES: '84' }).MODEL_MAX_BYTES, 84);
+});
+
+test('PORT: 0 to 65535, and never a port fetch clients refuse to reach', () => {
   assert.equal(loadConfig({ PORT: '0' }).PORT, 0);
+  assert.equal(loadConfig({ PORT: '65535' }).PORT, 65535);
+  for (const bad of ['80.5', '1e3', '-1', '65536'])
+    assert.match(configError({ PORT: bad }).message, /port number from 0 to 65535/, bad);
+  // 5060 (SIP) is on the Fetch standard's list: a service there could be reached by no browser,
+  // no `simulate` and no other service.
+  assert.match(
+    configError({ PORT: '5060' }).message,
+    /PORT="5060" is invalid: expected a port fetch clients may connect to \(5060 is one of the Fetch standard's bad ports\)/,
+  );
+  assert.equal(loadConfig({ PORT: '5059' }).PORT, 5059);
 });
 
 test('several bad variables are all listed in one error', () => {

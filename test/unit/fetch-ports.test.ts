@@ -1,7 +1,7 @@
 /** A cluster never puts a service on a port fetch refuses: nothing could reach it there. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isFetchBlockedPort, usablePorts } from '../../src/cli/fetch-ports.js';
+import { isFetchBlockedPort, usablePorts } from '../../src/platform/http/fetch-ports.js';
 
 test('Node fetch refuses the ports the list blocks (before any connection is tried)', async () => {
   for (const port of [5060, 5061, 6000, 10080]) {
