@@ -21,6 +21,8 @@ import {
   deleteQueues,
   deleteTestNamespace,
   effectsFor,
+  recordEffect,
+  withAck,
   logger,
   serviceDb,
   TEST_NAMESPACE,
@@ -28,10 +30,6 @@ import {
 import { AMQP_URL } from '../support/servers.js';
 
 after(() => deleteTestNamespace());
-
-const recordEffect: Handler = async (event, q) => {
-  await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);
-};
 
 function b2b(e: Envelope): Envelope {
   return { ...e, payload: { ...(e.payload as object), channel: 'b2b' } };
@@ -117,24 +115,9 @@ test('a consumer that dies before acking a batch gets all of it again, each effe
   // The first envelope's ack "crashes" the process: the others may or may not have committed.
   const dying = new InboxConsumer({
     db: svc.db,
-    transport: {
-      ...first,
-      kind: 'amqp',
-      publish: (m) => first.publish(m),
-      sendToConsumer: (cn, m) => first.sendToConsumer(cn, m),
-      close: () => first.close(),
-      subscribe: (opts) =>
-        first.subscribe({
-          ...opts,
-          onMessage: (d) =>
-            opts.onMessage({
-              ...d,
-              ack: async () => {
-                if (acks++ === 0) await first.abort();
-              },
-            }),
-        }),
-    },
+    transport: withAck(first, async () => {
+      if (acks++ === 0) await first.abort();
+    }),
     logger,
     consumer,
     handlers: { 'order.cancelled.v1': recordEffect },

@@ -20,6 +20,8 @@ import {
   deleteQueues,
   deleteTestNamespace,
   effectsFor,
+  recordEffect,
+  withAck,
   embeddedTransport,
   logger,
   serviceDb,
@@ -27,10 +29,6 @@ import {
 
 // The broker is shared: the exchanges this file declared go when it ends.
 after(() => deleteTestNamespace());
-
-const recordEffect: Handler = async (event, q) => {
-  await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);
-};
 
 async function commitEvent(db: Db, orderId: string): Promise<string> {
   return db.tx((q) =>
@@ -487,29 +485,10 @@ describe('a consumer that dies before acknowledging (RabbitMQ)', () => {
     // The handler's transaction commits, then the process "crashes" before the ack.
     const dying = new InboxConsumer({
       db: svc.db,
-      transport: {
-        ...first,
-        kind: 'amqp',
-        publish: (m) => first.publish(m),
-        sendToConsumer: (c, m) => first.sendToConsumer(c, m),
-        close: () => first.close(),
-        subscribe: (opts) =>
-          first.subscribe({
-            ...opts,
-            onMessage: (d) =>
-              opts.onMessage({
-                ...d,
-                body: d.body,
-                attempt: d.attempt,
-                redelivered: d.redelivered,
-                retry: (ms) => d.retry(ms),
-                ack: async () => {
-                  committed = true;
-                  await first.abort();
-                },
-              }),
-          }),
-      },
+      transport: withAck(first, async () => {
+        committed = true;
+        await first.abort();
+      }),
       logger,
       consumer,
       handlers: { 'order.cancelled.v1': recordEffect },

@@ -10,6 +10,7 @@ import { deleteNamespace as deleteAmqpNamespace } from '../../src/platform/messa
 import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
 import { EmbeddedTransport } from '../../src/platform/messaging/embedded-transport.js';
 import { newMessageId } from '../../src/platform/messaging/envelope.js';
+import type { Handler } from '../../src/platform/messaging/consumer.js';
 import type { Transport } from '../../src/platform/messaging/transport.js';
 import { PLATFORM_MIGRATIONS } from '../../src/platform/service.js';
 import { AMQP_URL, createTestDatabase, requireServer } from './servers.js';
@@ -108,6 +109,26 @@ export function cancelledEvent(orderId: string, reason = 'test'): Envelope {
     payload: { orderId, orderNumber: 'T-1', channel: 'b2c', actor: 'test', reason },
   };
 }
+
+/**
+ * The transport with each delivery's ack replaced by `ack`: how a test makes a consumer crash
+ * at its ack, after its transaction committed.
+ */
+export function withAck(t: AmqpTransport, ack: () => Promise<void>): Transport {
+  return {
+    ...t,
+    kind: 'amqp',
+    publish: (m) => t.publish(m),
+    sendToConsumer: (c, m) => t.sendToConsumer(c, m),
+    close: () => t.close(),
+    subscribe: (opts) => t.subscribe({ ...opts, onMessage: (d) => opts.onMessage({ ...d, ack }) }),
+  };
+}
+
+/** A handler whose effect is one test_effects row per message, in the inbox transaction. */
+export const recordEffect: Handler = async (event, q) => {
+  await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);
+};
 
 export async function effectsFor(db: Db, orderId: string): Promise<number> {
   return (
