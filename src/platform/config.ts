@@ -43,6 +43,12 @@ export const VARIABLES = {
     description:
       'RabbitMQ URL. When set, services talk through RabbitMQ; otherwise through the embedded broker.',
   },
+  AMQP_BATCH_MESSAGES: {
+    kind: 'bool',
+    default: 'true',
+    description:
+      'Envelopes of one routing key in a relay batch go out as one RabbitMQ message (false: one message each, for a rolling upgrade from a version whose consumers cannot read batch messages; every version since reads both).',
+  },
   MESSAGING_NAMESPACE: {
     kind: 'string',
     default: 'atelier',

@@ -104,6 +104,7 @@ export async function openTransport(
       logger,
       retryTiersMs: config.MESSAGING_RETRY_DELAYS_MS,
       namespace: config.MESSAGING_NAMESPACE,
+      batchMessages: config.AMQP_BATCH_MESSAGES,
     });
     await t.start();
     return { transport: t };

@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import amqp from 'amqplib';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope } from '../../src/contracts/envelope.js';
-import { amqpNames } from '../../src/platform/messaging/amqp-transport.js';
+import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
 import { InboxConsumer, type Handler } from '../../src/platform/messaging/consumer.js';
 import { listDeadLetters } from '../../src/platform/messaging/dead-letters.js';
 import { eventually } from '../support/embedded.js';
@@ -24,6 +24,7 @@ import {
   recordEffect,
   withAck,
   logger,
+  RETRY_TIERS,
   serviceDb,
   TEST_NAMESPACE,
 } from '../support/messaging.js';
@@ -195,6 +196,45 @@ test('a batch the broker dead-letters reaches the dead-letter store as its envel
     assert.ok(dead.every((d) => String(d.error).includes('delivery_limit')));
   } finally {
     await c.stop();
+    await transport.close();
+    await deleteQueues(consumer);
+    await svc.drop();
+  }
+});
+
+test('AMQP_BATCH_MESSAGES=false: one AMQP message per envelope, read the same way', async () => {
+  const svc = await serviceDb('batch_off');
+  const consumer = consumerName('batch-off');
+  const transport = new AmqpTransport({
+    url: AMQP_URL,
+    logger,
+    retryTiersMs: RETRY_TIERS,
+    namespace: TEST_NAMESPACE,
+    batchMessages: false,
+  });
+  await transport.start();
+  const tap = await rawTap('order.cancelled.v1.*');
+  const c = new InboxConsumer({
+    db: svc.db,
+    transport,
+    logger,
+    consumer,
+    handlers: { 'order.cancelled.v1': recordEffect },
+  });
+  const orders = [uuidv7(), uuidv7(), uuidv7()];
+  try {
+    await c.start();
+    await transport.publish(orders.map((id) => cancelledEvent(id)));
+    await eventually(async () => (c.counts.handled === 3 ? true : undefined), 10_000, 'every envelope');
+    for (const id of orders) assert.equal(await effectsFor(svc.db, id), 1);
+    assert.deepEqual(tap.seen, [
+      { batch: undefined, count: 1 },
+      { batch: undefined, count: 1 },
+      { batch: undefined, count: 1 },
+    ]);
+  } finally {
+    await c.stop();
+    await tap.close();
     await transport.close();
     await deleteQueues(consumer);
     await svc.drop();

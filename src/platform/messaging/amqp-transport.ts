@@ -22,6 +22,8 @@ export interface AmqpOptions {
   deliveryLimit?: number;
   /** Prefix of every exchange and queue name, so several platforms can share one broker. */
   namespace?: string;
+  /** Envelopes of one routing key published together go as one message (default true; see publish). */
+  batchMessages?: boolean;
 }
 
 /** The names of every exchange and queue, under one namespace. */
@@ -143,7 +145,8 @@ export class AmqpTransport implements Transport {
   async publish(messages: readonly Envelope[]): Promise<void> {
     if (messages.length === 0) return;
     const ch = await this.channel();
-    for (const group of byRoutingKey(messages)) {
+    const groups = this.opts.batchMessages === false ? messages.map((m) => [m]) : byRoutingKey(messages);
+    for (const group of groups) {
       const first = group[0] as Envelope;
       if (group.length === 1)
         ch.publish(
