@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../src/platform/db/types.js';
 import { InboxConsumer, type Handler, type PreparedHandler } from '../../src/platform/messaging/consumer.js';
@@ -192,6 +193,9 @@ for (const kind of ['amqp', 'embedded'] as const) {
         pollMs: 60_000,
       });
       await relay.start();
+      // A relay looks for rows once as it starts; a commit racing with that first look is
+      // published by it, alone (seen in CI). Let it finish first.
+      await sleep(300);
       const orderId = uuidv7();
       try {
         // An idle relay: without the linger the first row would go at once, alone.
