@@ -135,10 +135,17 @@ test('a consumer that dies before acking a batch gets all of it again, each effe
   try {
     await dying.start();
     await publisher.publish(orders.map((id) => cancelledEvent(id)));
-    await eventually(async () => (acks > 0 ? true : undefined), 10_000, 'the first handling');
+    // The first ack drops the connection; the envelopes already handed on are still handled
+    // (committed), and their acks go nowhere.
+    await eventually(
+      async () => (dying.counts.handled === orders.length ? true : undefined),
+      10_000,
+      'the first handling',
+    );
+    assert.ok(acks > 0);
     const before = (await svc.db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_effects')).rows[0]!
       .n;
-    assert.ok(before >= 1, 'the dying consumer committed before its ack');
+    assert.equal(before, orders.length, 'the dying consumer committed every envelope before its acks');
 
     await survivor.start();
     await eventually(
@@ -235,6 +242,42 @@ test('AMQP_BATCH_MESSAGES=false: one AMQP message per envelope, read the same wa
   } finally {
     await c.stop();
     await tap.close();
+    await transport.close();
+    await deleteQueues(consumer);
+    await svc.drop();
+  }
+});
+
+test('a batch message never hands a consumer more envelopes at once than its prefetch', async () => {
+  const svc = await serviceDb('batch_prefetch');
+  const consumer = consumerName('batch-prefetch');
+  const transport = await amqpTransport();
+  let now = 0;
+  let most = 0;
+  const slow: Handler = async (event, q) => {
+    now++;
+    most = Math.max(most, now);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    now--;
+    await recordEffect(event, q);
+  };
+  const c = new InboxConsumer({
+    db: svc.db,
+    transport,
+    logger,
+    consumer,
+    handlers: { 'order.cancelled.v1': slow },
+    prefetch: 3,
+  });
+  const orders = Array.from({ length: 12 }, () => uuidv7());
+  try {
+    await c.start();
+    await transport.publish(orders.map((id) => cancelledEvent(id)));
+    await eventually(async () => (c.counts.handled === 12 ? true : undefined), 15_000, 'every envelope');
+    assert.ok(most <= 3, `at most 3 envelopes at once (the prefetch), saw ${most}`);
+    for (const id of orders) assert.equal(await effectsFor(svc.db, id), 1);
+  } finally {
+    await c.stop();
     await transport.close();
     await deleteQueues(consumer);
     await svc.drop();

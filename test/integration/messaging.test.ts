@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../src/platform/db/types.js';
 import { InboxConsumer, type Handler, type PreparedHandler } from '../../src/platform/messaging/consumer.js';
@@ -195,7 +194,7 @@ for (const kind of ['amqp', 'embedded'] as const) {
       await relay.start();
       // A relay looks for rows once as it starts; a commit racing with that first look is
       // published by it, alone (seen in CI). Let it finish first.
-      await sleep(300);
+      await eventually(async () => (relay.passes > 0 ? true : undefined), 10_000, "the relay's first look");
       const orderId = uuidv7();
       try {
         // An idle relay: without the linger the first row would go at once, alone.
@@ -224,9 +223,10 @@ for (const kind of ['amqp', 'embedded'] as const) {
       });
       await consumer.start();
       try {
-        // Without the linger the first message would start a batch of its own at once.
+        // Without the linger the first message would start a batch of its own at once. One
+        // publish each: published together they would travel as one batch message.
         const events = Array.from({ length: 5 }, () => cancelledEvent(uuidv7()));
-        await transport.publish(events);
+        for (const e of events) await transport.publish([e]);
         await eventually(async () => (transactions.size === 5 ? true : undefined), 10_000, 'every message');
         assert.equal(new Set(transactions.values()).size, 1, 'one transaction for the five');
       } finally {
@@ -242,7 +242,7 @@ for (const kind of ['amqp', 'embedded'] as const) {
       await consumer.start();
       try {
         const events = Array.from({ length: 3 }, () => cancelledEvent(uuidv7()));
-        await transport.publish(events);
+        for (const e of events) await transport.publish([e]);
         for (const e of events)
           await eventually(
             async () => ((await effectsFor(svc.db, e.orderId)) === 1 ? true : undefined),

@@ -273,6 +273,8 @@ export class LiveSubscription {
     ch.on('error', (err) => this.logger.warn({ err, consumer }, 'RabbitMQ consumer channel error'));
     ch.on('close', () => {
       acks.close();
+      // Their AMQP messages go back to the queue with the channel: they will come again.
+      this.waiting = [];
       if (this.ch === ch) {
         this.ch = undefined;
         this.attached = false;
@@ -328,6 +330,34 @@ export class LiveSubscription {
   }
 
   /**
+   * Envelopes handed to the consumer and not settled yet, and the ones waiting for room. The
+   * broker's prefetch counts AMQP messages, and a batch message holds many envelopes: without
+   * this, one instance could take on prefetch × 64 of them at once (pricing's prefetch is what
+   * bounds the models it holds in memory), and competing instances would sit idle meanwhile.
+   */
+  private handed = 0;
+  private waiting: Delivery[] = [];
+
+  private hand(d: Delivery): void {
+    this.waiting.push(d);
+    this.handOn();
+  }
+
+  private handOn(): void {
+    // Once stopping, what waits is left unacknowledged: the broker delivers it again.
+    while (!this.stopping && this.handed < this.opts.prefetch && this.waiting.length > 0) {
+      const d = this.waiting.shift() as Delivery;
+      this.handed++;
+      this.track(
+        this.opts.onMessage(d).finally(() => {
+          this.handed--;
+          this.handOn();
+        }),
+      );
+    }
+  }
+
+  /**
    * One delivery per envelope: a batch message (see AmqpTransport.publish) is acked once every
    * envelope in it is settled, handled or sent to a retry queue on its own. A consumer that dies
    * before that gets the whole batch again, and its inbox makes the envelopes it handled no-ops.
@@ -357,7 +387,7 @@ export class LiveSubscription {
           if (!settled) done();
         },
       };
-      this.track(this.opts.onMessage(delivery));
+      this.hand(delivery);
     }
   }
 
@@ -392,21 +422,29 @@ export class LiveSubscription {
 /** Envelopes per AMQP message at most: what one redelivery or broker dead-lettering moves. */
 const MAX_PER_MESSAGE = 64;
 
-/** The envelopes in groups of one routing key, each group in publish order, the groups by their first. */
-function byRoutingKey(messages: readonly Envelope[]): Envelope[][] {
-  const groups = new Map<string, Envelope[][]>();
+/**
+ * The envelopes in groups of one routing key, at most MAX_PER_MESSAGE each, to be published in
+ * the returned order. One order's envelopes keep their order: an envelope never joins a group
+ * before the one that holds its order's previous envelope (it starts a new group instead), so a
+ * consumer still sees an order's events as they were committed (an order's cancellation never
+ * overtakes its submission).
+ */
+export function byRoutingKey(messages: readonly Envelope[]): Envelope[][] {
   const out: Envelope[][] = [];
+  /** Routing key → index of its group still open for more. */
+  const open = new Map<string, number>();
+  /** Order id → index of the group holding its latest envelope. */
+  const latest = new Map<string, number>();
   for (const m of messages) {
     const key = routingKey(m);
-    const list = groups.get(key) ?? [];
-    let last = list.at(-1);
-    if (!last || last.length >= MAX_PER_MESSAGE) {
-      last = [];
-      list.push(last);
-      out.push(last);
-      groups.set(key, list);
+    let i = open.get(key);
+    if (i === undefined || (out[i]?.length ?? 0) >= MAX_PER_MESSAGE || i < (latest.get(m.orderId) ?? -1)) {
+      i = out.length;
+      out.push([]);
+      open.set(key, i);
     }
-    last.push(m);
+    out[i]?.push(m);
+    latest.set(m.orderId, i);
   }
   return out;
 }

@@ -64,6 +64,8 @@ export class OutboxRelay {
   private sinceVacuum = 0;
   private lastVacuum = Date.now();
   published = 0;
+  /** Looks for unpublished rows so far (a lease query each, whether it found any): diagnostics. */
+  passes = 0;
 
   constructor(private readonly o: RelayOptions) {}
 
@@ -116,6 +118,7 @@ export class OutboxRelay {
       try {
         this.dirty = false;
         n = this.isPaused ? 0 : await this.relayOnce(batchSize);
+        this.passes++;
         backoff = 0;
         await this.maintain();
       } catch (err) {
