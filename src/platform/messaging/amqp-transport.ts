@@ -181,13 +181,13 @@ export class AmqpTransport implements Transport {
   async retryLater(consumer: string, body: unknown, attempt: number, delayMs: number): Promise<void> {
     const tier = this.tiers.find((t) => t >= delayMs) ?? (this.tiers.at(-1) as number);
     const ch = await this.channel();
-    const id = (body as { id?: unknown } | null)?.id;
-    ch.sendToQueue(this.names.retryQueue(consumer, tier), Buffer.from(JSON.stringify(body)), {
-      persistent: true,
-      contentType: 'application/json',
-      ...(typeof id === 'string' ? { messageId: id } : {}),
-      headers: { 'x-attempt': attempt },
-    });
+    // A consumer retries only what it has checked to be an envelope: the same properties as
+    // when it was first published, with the attempt counted on.
+    ch.sendToQueue(
+      this.names.retryQueue(consumer, tier),
+      Buffer.from(JSON.stringify(body)),
+      publishProps(body as Envelope, attempt),
+    );
     await ch.waitForConfirms();
   }
 
