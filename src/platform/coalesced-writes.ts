@@ -33,3 +33,12 @@ export function coalesceWrites(socket: Writable | undefined): void {
     return write.apply(this, args);
   } as Writable['write'];
 }
+
+/**
+ * coalesceWrites on a client library's socket: node-postgres's Client and amqplib's connection
+ * both keep it at `connection.stream` (neither library's types say so, but both have since
+ * their first releases). Anything else is left as it is.
+ */
+export function coalesceConnectionWrites(client: object): void {
+  coalesceWrites((client as { connection?: { stream?: Writable } }).connection?.stream);
+}

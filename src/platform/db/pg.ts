@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Writable } from 'node:stream';
-import { coalesceWrites } from '../coalesced-writes.js';
+import { coalesceConnectionWrites } from '../coalesced-writes.js';
 import { TransactionSpan, traceStatement, type DbTarget } from '../telemetry/db-spans.js';
 import type { Db, QueryResult } from './types.js';
 
@@ -47,11 +46,8 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  // A tick's statements leave in one write (see coalesced-writes.ts). The socket is not in
-  // node-postgres's types, but it has been `client.connection.stream` since its first release.
-  pool.on('connect', (client) =>
-    coalesceWrites((client as unknown as { connection?: { stream?: Writable } }).connection?.stream),
-  );
+  // A tick's statements leave in one write (see coalesced-writes.ts).
+  pool.on('connect', (client) => coalesceConnectionWrites(client));
   // Fail fast with the server's own message when the URL is wrong.
   const probe = await pool.connect();
   probe.release();

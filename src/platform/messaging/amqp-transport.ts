@@ -1,9 +1,8 @@
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Writable } from 'node:stream';
 import { AckWindow } from './ack-window.js';
-import { coalesceWrites } from '../coalesced-writes.js';
+import { coalesceConnectionWrites } from '../coalesced-writes.js';
 import type { Envelope } from '../../contracts/envelope.js';
 import {
   routingKey,
@@ -74,8 +73,8 @@ export class AmqpTransport implements Transport {
     // for the peer's delayed ACK, adding tens of milliseconds to every hop.
     const conn = await amqp.connect(this.opts.url, { noDelay: true });
     // A publish is three frames and amqplib writes each on its own: a tick's frames leave in one
-    // write instead (see coalesced-writes.ts). `connection.stream` is amqplib's socket.
-    coalesceWrites((conn as unknown as { connection?: { stream?: Writable } }).connection?.stream);
+    // write instead (see coalesced-writes.ts).
+    coalesceConnectionWrites(conn);
     try {
       conn.on('error', (err) => this.opts.logger.warn({ err }, 'RabbitMQ connection error'));
       conn.on('close', () => this.onConnectionLost(conn));
