@@ -397,7 +397,7 @@ export class LiveSubscription {
     if (!handler) return;
     const settle = acks.add(msg);
     this.track(
-      Promise.all(bodiesOf(msg).map((b) => handler(b, `RabbitMQ dead-lettered it (${reason})`))).then(
+      handler(bodiesOf(msg), `RabbitMQ dead-lettered it (${reason})`).then(
         () => settle.ack(),
         (err: unknown) => {
           settle.nack(true);

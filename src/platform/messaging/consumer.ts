@@ -4,7 +4,7 @@ import type { EventType } from '../../contracts/events.js';
 import type { Db, Queryable } from '../db/types.js';
 import { together } from '../db/together.js';
 import { checkEnvelope } from './envelope.js';
-import { recordDeadLetter } from './dead-letters.js';
+import { recordDeadLetter, recordDeadLetters } from './dead-letters.js';
 import { InjectedFaultError, type Faults } from './faults.js';
 import type { Delivery, Subscription, Transport } from './transport.js';
 import { ROOT_CONTEXT, context, type Context, type Span } from '@opentelemetry/api';
@@ -124,7 +124,7 @@ export class InboxConsumer {
       patterns: this.patterns,
       prefetch: this.o.prefetch ?? 16,
       onMessage: (d) => this.onDelivery(d).then(() => undefined),
-      onDeadLetter: (body, reason) => recordDeadLetter(this.o.db, this.o.consumer, body, reason, 0),
+      onDeadLetter: (bodies, reason) => recordDeadLetters(this.o.db, this.o.consumer, bodies, reason, 0),
     });
   }
 

@@ -36,27 +36,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 const uuidOrNull = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v : null);
 
-export async function recordDeadLetter(
+export function recordDeadLetter(db: Db, consumer: string, body: unknown, error: string, attempts: number) {
+  return recordDeadLetters(db, consumer, [body], error, attempts);
+}
+
+/**
+ * Records messages that failed the same way in one statement: the envelopes of one broker
+ * message are stored all or none, so a failed attempt that is retried never stores some twice.
+ */
+export async function recordDeadLetters(
   db: Db,
   consumer: string,
-  body: unknown,
+  bodies: readonly unknown[],
   error: string,
   attempts: number,
 ) {
-  const b = (body ?? {}) as Record<string, unknown>;
+  if (bodies.length === 0) return;
+  const fields = (body: unknown) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return [uuidv7(), uuidOrNull(b.id), str(b.type), uuidOrNull(b.orderId), JSON.stringify(body ?? null)];
+  };
+  const rows = bodies.map(fields);
   await db.query(
     `INSERT INTO dead_letters (id, consumer, message_id, type, order_id, envelope, error, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      uuidv7(),
-      consumer,
-      uuidOrNull(b.id),
-      str(b.type),
-      uuidOrNull(b.orderId),
-      JSON.stringify(body ?? null),
-      error,
-      attempts,
-    ],
+     SELECT d.id, $1, d.message_id, d.type, d.order_id, d.envelope, $2, $3
+     FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::uuid[], $8::jsonb[])
+       AS d(id, message_id, type, order_id, envelope)`,
+    [consumer, error, attempts, ...[0, 1, 2, 3, 4].map((i) => rows.map((r) => r[i]))],
   );
 }
 

@@ -135,7 +135,7 @@ export class EmbeddedTransport implements Transport {
           // delivery limit does on a quorum queue.
           if (row.delivered_count > maxRedeliveries && opts.onDeadLetter) {
             await opts.onDeadLetter(
-              row.body,
+              [row.body],
               `delivered ${row.delivered_count - 1} times without an acknowledgement`,
             );
             await settle(row.seq, 'DELETE FROM broker_deliveries WHERE seq = $1', []);

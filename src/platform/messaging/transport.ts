@@ -21,8 +21,11 @@ export interface SubscribeOptions {
   /** How many messages one instance handles at once. */
   prefetch: number;
   onMessage(delivery: Delivery): Promise<void>;
-  /** Messages the broker itself gave up on (delivery limit), for the dead-letter store. */
-  onDeadLetter?(body: unknown, reason: string): Promise<void>;
+  /**
+   * A message the broker itself gave up on (delivery limit), for the dead-letter store: every
+   * envelope it carried (one, or a batch message's), to be recorded together or not at all.
+   */
+  onDeadLetter?(bodies: readonly unknown[], reason: string): Promise<void>;
 }
 
 export interface Subscription {
