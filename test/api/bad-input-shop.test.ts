@@ -212,6 +212,14 @@ describe('shop: bad input', () => {
         mentions: ['RING-DOES-NOT-EXIST', 'GET /api/shop/catalog'],
       },
       {
+        // PostgreSQL stores no NUL in text: refused up front, naming the field, not a 500.
+        name: 'a NUL character in the name',
+        json: { ...valid, customer: { ...NOBODY, name: 'No\u0000body' } },
+        status: 400,
+        code: 'NUL_CHARACTER',
+        mentions: ['body.customer.name', '\\u0000'],
+      },
+      {
         name: 'HTML instead of JSON',
         raw: '<form>',
         ct: 'text/html',
@@ -229,6 +237,11 @@ describe('shop: bad input', () => {
         assertError(res, c.status, c.code, ...c.mentions);
       });
     }
+
+    test('a NUL character in a query string', async () => {
+      const res = await api('GET', `${SHOP}/orders?email=rejected%00@example.com`);
+      assertError(res, 400, 'NUL_CHARACTER', 'querystring.email');
+    });
 
     test('none of them created an order', async () => {
       const r = await api<{ items: unknown[] }>(

@@ -36,3 +36,10 @@ export const OutboxRowNotFoundError = createError<'OUTBOX_EVENT_NOT_FOUND', 404,
   'This service has no outbox event %s: it was published by another service, or published more than an hour ago and pruned.',
   404,
 );
+
+/** Args: where the character is (`body.customer.name`). */
+export const NulCharacterError = createError<'NUL_CHARACTER', 400, [string]>(
+  'NUL_CHARACTER',
+  '%s contains a NUL character (\\u0000), which no text stored here may hold. Remove it and send the request again.',
+  400,
+);

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { fastifyTracingPlugin } from '../telemetry/tracing.js';
 import { storableDateTimes } from '../validation.js';
 import { UnsupportedMediaTypeError } from './errors.js';
+import { refuseNulCharacters } from './nul-guard.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -37,6 +38,7 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   // Request and handler spans, when tracing is on; registered first so it sees every route.
   const tracing = fastifyTracingPlugin();
   if (tracing) void app.register(tracing);
+  refuseNulCharacters(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
