@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { openCluster, simulateMix } from './bench-cluster.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
+import { machineLine, measureMachine } from './machine-speed.js';
 import { startSpanSink } from './span-sink.js';
 
 const RATE = Number(process.env.BENCH_INTAKE_RATE ?? 500);
@@ -20,6 +21,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const REQUIRED_ACCEPTED = 500;
 
 async function main(): Promise<void> {
+  const machine = await measureMachine();
   const sink = await startSpanSink();
   try {
     // Telemetry as in the pipeline benchmark: every order traced and exported.
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
       const lat = s.intake.latencyMs;
       const lines = [
         `Intake benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}): the shop and the partner API alone (distributed mode, each its own process, PostgreSQL, RabbitMQ; the relay publishes every event; nothing consumes them), every order traced and exported; ${SECONDS} s; mix 60% catalog, 20% custom STL, 20% partner STL; an order counts once SUBMITTED.`,
+        '',
+        machineLine(machine),
         '',
         '| offered orders/s | orders | accepted orders/s | intake p50 / p95 / p99 ms | CPU ms per order (all processes) | lost | duplicates |',
         '|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,7 +1,7 @@
 /** One offered rate of the pipeline benchmarks, with the CPU, commits and relay figures around it. */
 import pg from 'pg';
 import { SERVICE_NAMES } from '../src/cli/services.js';
-import { benchDatabaseUrl, type openCluster, simulateMix } from './bench-cluster.js';
+import { benchDatabaseUrl, PG, type openCluster, simulateMix } from './bench-cluster.js';
 import { cpuPerOrder, cpuSeconds } from './cpu.js';
 
 export interface Row {
@@ -17,6 +17,9 @@ export interface Row {
   cpuMsPerOrder: number;
   cpuByProcess: [string, number][];
   commitsPerOrder: number;
+  /** WAL records and kB the PostgreSQL server wrote per order: its write work, whatever the VM's speed. */
+  walRecordsPerOrder: number;
+  walKbPerOrder: number;
 }
 
 /** Transactions committed so far across every service's database. */
@@ -32,6 +35,20 @@ async function commits(prefix: string): Promise<number> {
     await c.end();
   }
   return total;
+}
+
+/** WAL the whole server has written so far (pg_stat_wal: the benchmarks run alone on it). */
+async function wal(): Promise<{ records: number; bytes: number }> {
+  const c = new pg.Client({ connectionString: PG });
+  await c.connect();
+  try {
+    const r = await c.query<{ records: string; bytes: string }>(
+      'SELECT wal_records AS records, wal_bytes AS bytes FROM pg_stat_wal',
+    );
+    return { records: Number(r.rows[0]?.records ?? 0), bytes: Number(r.rows[0]?.bytes ?? 0) };
+  } finally {
+    await c.end();
+  }
 }
 
 async function relayFigures(prefix: string, since: Date): Promise<{ perSecond: number; lagP95: number }> {
@@ -74,9 +91,12 @@ export async function measureRate(
   const since = new Date();
   const cpuBefore = cpuSeconds();
   const commitsBefore = await commits(c.prefix);
+  const walBefore = await wal();
   const s = await simulateMix(c, rate, seconds, 'MANUFACTURING_APPROVED');
   const cpuAfter = cpuSeconds();
-  const commitsPerOrder = ((await commits(c.prefix)) - commitsBefore) / Math.max(s.ordersPlaced, 1);
+  const placed = Math.max(s.ordersPlaced, 1);
+  const walAfter = await wal();
+  const commitsPerOrder = ((await commits(c.prefix)) - commitsBefore) / placed;
   const cpuByProcess = cpuPerOrder(cpuBefore, cpuAfter, s.ordersPlaced);
   console.error(`  CPU ms per order: ${cpuByProcess.map(([l, ms]) => `${l} ${ms}`).join(', ')}`);
   const relay = await relayFigures(c.prefix, since);
@@ -94,5 +114,7 @@ export async function measureRate(
     cpuMsPerOrder: Math.round(cpuByProcess.reduce((n, [, ms]) => n + ms, 0) * 10) / 10,
     cpuByProcess,
     commitsPerOrder: Math.round(commitsPerOrder * 10) / 10,
+    walRecordsPerOrder: Math.round((walAfter.records - walBefore.records) / placed),
+    walKbPerOrder: Math.round((walAfter.bytes - walBefore.bytes) / placed / 102.4) / 10,
   };
 }

@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { openCluster } from './bench-cluster.js';
+import { machineLine, measureMachine } from './machine-speed.js';
 import { measureRate, type Row } from './measure-rate.js';
 import { startSpanSink } from './span-sink.js';
 
@@ -96,6 +97,7 @@ async function telemetryCost(sink: string): Promise<VariantResult[]> {
 }
 
 async function main(): Promise<void> {
+  const machine = await measureMachine();
   const sink = await startSpanSink();
   const rows: Row[] = [];
   try {
@@ -121,11 +123,13 @@ async function main(): Promise<void> {
   const lines = [
     `Pipeline benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), distributed mode: one process per service, PostgreSQL, RabbitMQ; ${SECONDS} s per rate; mix 60% catalog, 20% custom STL, 20% partner STL.`,
     '',
-    '| offered orders/s | orders | accepted orders/s | intake p95 ms | relay msgs/s | outbox→broker p95 ms | SUBMITTED→APPROVED p50 / p95 / p99 ms | CPU ms per order (all processes) | PostgreSQL commits per order | lost | duplicates |',
+    machineLine(machine),
+    '',
+    '| offered orders/s | orders | accepted orders/s | intake p95 ms | relay msgs/s | outbox→broker p95 ms | SUBMITTED→APPROVED p50 / p95 / p99 ms | CPU ms per order (all processes) | PostgreSQL commits / WAL records / WAL kB per order | lost | duplicates |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.rate} | ${r.orders} | ${r.accepted} | ${r.intakeP95} | ${r.relayPerSecond} | ${r.publishLagP95} | ${r.approval.p50} / ${r.approval.p95} / ${r.approval.p99} | ${r.cpuMsPerOrder} | ${r.commitsPerOrder} | ${r.lost} | ${r.duplicates} |`,
+        `| ${r.rate} | ${r.orders} | ${r.accepted} | ${r.intakeP95} | ${r.relayPerSecond} | ${r.publishLagP95} | ${r.approval.p50} / ${r.approval.p95} / ${r.approval.p99} | ${r.cpuMsPerOrder} | ${r.commitsPerOrder} / ${r.walRecordsPerOrder} / ${r.walKbPerOrder} | ${r.lost} | ${r.duplicates} |`,
     ),
     '',
     `Where the CPU went at ${best.rate} orders/s, ms per order: ${best.cpuByProcess.map(([l, ms]) => `${l} ${ms}`).join(', ')}.`,
