@@ -44,7 +44,7 @@ async function timeIndexScans(): Promise<number> {
   await db.query('SELECT pg_stat_force_next_flush()');
   await db.query('SELECT pg_stat_clear_snapshot()');
   const r = await db.query<{ n: number }>(
-    "SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'order_history_source_time'",
+    "SELECT idx_scan::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 'order_history_time'",
   );
   return r.rows[0]?.n ?? 0;
 }
