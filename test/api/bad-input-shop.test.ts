@@ -460,6 +460,16 @@ describe('shop: bad input', () => {
         code: 'UNSUPPORTED_MEDIA_TYPE',
         mentions: ['text/plain', 'model/stl'],
       },
+      {
+        // Read as text by the server, with the zero bytes every binary STL holds: still a 415
+        // about the content type, not a refusal of the NUL characters in it.
+        name: 'Content-Type text/plain (a binary STL)',
+        raw: cube,
+        ct: 'text/plain',
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        mentions: ['text/plain', 'model/stl'],
+      },
     ];
 
     for (const c of cases) {

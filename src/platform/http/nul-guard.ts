@@ -10,7 +10,10 @@ import { NulCharacterError } from './errors.js';
  */
 export function refuseNulCharacters(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
-    const where = nulPath(req.body, 'body') ?? nulPath(req.query, 'querystring');
+    // A body that is not an object or array is not JSON the routes take: a model sent as text
+    // (binary STL holds zero bytes) must still get the upload route's 415, not this.
+    const body = typeof req.body === 'object' ? nulPath(req.body, 'body') : undefined;
+    const where = body ?? nulPath(req.query, 'querystring');
     if (where) throw new NulCharacterError(where);
   });
 }
