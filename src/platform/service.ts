@@ -10,6 +10,8 @@ import { migrate } from './db/migrate.js';
 import { MAIL_MIGRATIONS } from './mail/email-outbox.js';
 import { InboxConsumer, type AnyHandler } from './messaging/consumer.js';
 import { OutboxRelay } from './messaging/relay.js';
+import { runEvery } from './periodic.js';
+import { summarizeBrinRanges } from './db/brin-upkeep.js';
 import { noFaults } from './messaging/faults.js';
 import type { Transport } from './messaging/transport.js';
 import type { FileStorage } from './storage/file-storage.js';
@@ -19,6 +21,9 @@ import { registerOrderTagging } from './telemetry/http-order-tag.js';
 import { addScrapeSource, serviceScrapeSource } from './telemetry/scrape.js';
 import { setStatusLogger } from './telemetry/status-change.js';
 import { reportIfSlow } from './slow-step.js';
+
+/** How often an embedded service summarizes its BRIN indexes' new ranges (and analyzes their tables). */
+const BRIN_UPKEEP_MS = 5 * 60_000;
 
 /** What every service gets from the runtime. */
 export interface ServiceContext {
@@ -164,6 +169,11 @@ export async function startService(
     : () => undefined;
   await reportIfSlow(ctx.logger, 'declaring and subscribing to the queue', consumer.start());
   await reportIfSlow(ctx.logger, 'starting the outbox relay', relay.start());
+  // PGlite has no autovacuum to summarize the BRIN indexes' new ranges (see brin-upkeep.ts).
+  const stopBrinUpkeep =
+    ctx.db.engine === 'pglite'
+      ? runEvery(BRIN_UPKEEP_MS, () => summarizeBrinRanges(ctx.db), ctx.logger, 'summarizing BRIN ranges')
+      : async () => undefined;
   return {
     def,
     ctx,
@@ -171,6 +181,7 @@ export async function startService(
     consumer,
     async stop() {
       removeScrape();
+      await stopBrinUpkeep();
       await consumer.stop();
       await relay.stop();
       await parts.close?.();
