@@ -54,7 +54,7 @@ export async function recordDeadLetters(
   if (bodies.length === 0) return;
   const fields = (body: unknown) => {
     const b = (body ?? {}) as Record<string, unknown>;
-    return [uuidv7(), uuidOrNull(b.id), str(b.type), uuidOrNull(b.orderId), JSON.stringify(body ?? null)];
+    return [uuidv7(), uuidOrNull(b.id), str(b.type), uuidOrNull(b.orderId), storableJson(body ?? null)];
   };
   const rows = bodies.map(fields);
   await db.query(
@@ -62,8 +62,23 @@ export async function recordDeadLetters(
      SELECT d.id, $1, d.message_id, d.type, d.order_id, d.envelope, $2, $3
      FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::uuid[], $8::jsonb[])
        AS d(id, message_id, type, order_id, envelope)`,
-    [consumer, error, attempts, ...[0, 1, 2, 3, 4].map((i) => rows.map((r) => r[i]))],
+    [consumer, withoutNul(error), attempts, ...[0, 1, 2, 3, 4].map((i) => rows.map((r) => r[i]))],
   );
+}
+
+/**
+ * PostgreSQL stores no NUL in text or jsonb, and a message that could not be stored here would be
+ * offered again forever. A NUL in a dead letter (a key, a value, or the text of a message that is
+ * not JSON) is stored as U+FFFD instead: the message was unusable anyway, and it stays readable.
+ */
+function storableJson(body: unknown): string {
+  // JSON.stringify writes NUL as the escape \u0000 and never otherwise; one preceded by an odd
+  // number of backslashes is the text "\u0000" in a string, not a NUL.
+  return JSON.stringify(body).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+}
+
+function withoutNul(text: string): string {
+  return text.replaceAll('\0', '\ufffd');
 }
 
 /**
