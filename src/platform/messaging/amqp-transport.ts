@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import { AckWindow } from './ack-window.js';
 import { coalesceConnectionWrites } from '../coalesced-writes.js';
@@ -147,18 +147,16 @@ export class AmqpTransport implements Transport {
     const groups = this.opts.batchMessages === false ? messages.map((m) => [m]) : byRoutingKey(messages);
     for (const group of groups) {
       const first = group[0] as Envelope;
-      if (group.length === 1)
-        ch.publish(
-          this.names.events,
-          routingKey(first),
-          Buffer.from(JSON.stringify(first)),
-          publishProps(first, 0),
-        );
-      else
-        ch.publish(this.names.events, routingKey(first), Buffer.from(JSON.stringify(group)), {
-          ...publishProps(first, 0),
-          headers: { 'x-attempt': 0, 'x-batch': group.length },
-        });
+      const batch = group.length > 1;
+      const props = publishProps(first, 0);
+      // A batch's envelopes carry their own traceparents; the message's headers only say it is one.
+      if (batch) props.headers = { 'x-attempt': 0, 'x-batch': group.length };
+      ch.publish(
+        this.names.events,
+        routingKey(first),
+        Buffer.from(JSON.stringify(batch ? group : first)),
+        props,
+      );
     }
     await ch.waitForConfirms();
   }
@@ -230,7 +228,7 @@ export class AmqpTransport implements Transport {
   }
 }
 
-function publishProps(m: Envelope, attempt: number) {
+function publishProps(m: Envelope, attempt: number): Options.Publish {
   return {
     persistent: true,
     messageId: m.id,
