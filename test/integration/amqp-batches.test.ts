@@ -11,11 +11,12 @@ import amqp from 'amqplib';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope } from '../../src/contracts/envelope.js';
 import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
-import { InboxConsumer, type Handler } from '../../src/platform/messaging/consumer.js';
+import type { Handler } from '../../src/platform/messaging/consumer.js';
 import { listDeadLetters } from '../../src/platform/messaging/dead-letters.js';
 import { eventually } from '../support/embedded.js';
 import {
   amqpTransport,
+  cancellationConsumer,
   cancelledEvent,
   consumerName,
   deleteQueues,
@@ -72,15 +73,7 @@ test('one routing key, one AMQP message; each envelope handled once, a failing o
     }
     await recordEffect(event, q);
   };
-  const c = new InboxConsumer({
-    db: svc.db,
-    transport,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': handler },
-    retryDelaysMs: [50],
-    prefetch: 4,
-  });
+  const c = cancellationConsumer(svc.db, transport, consumer, { handler, retryDelaysMs: [50], prefetch: 4 });
   try {
     await c.start();
     // Eight customer cancellations and two partner ones: two routing keys, so two messages.
@@ -114,23 +107,15 @@ test('a consumer that dies before acking a batch gets all of it again, each effe
   const orders = Array.from({ length: 6 }, () => uuidv7());
   let acks = 0;
   // The first envelope's ack "crashes" the process: the others may or may not have committed.
-  const dying = new InboxConsumer({
-    db: svc.db,
-    transport: withAck(first, async () => {
+  const dying = cancellationConsumer(
+    svc.db,
+    withAck(first, async () => {
       if (acks++ === 0) await first.abort();
     }),
-    logger,
     consumer,
-    handlers: { 'order.cancelled.v1': recordEffect },
-  });
+  );
   const second = await amqpTransport();
-  const survivor = new InboxConsumer({
-    db: svc.db,
-    transport: second,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': recordEffect },
-  });
+  const survivor = cancellationConsumer(svc.db, second, consumer);
   const publisher = await amqpTransport();
   try {
     await dying.start();
@@ -168,13 +153,7 @@ test('a batch the broker dead-letters reaches the dead-letter store as its envel
   const svc = await serviceDb('batch_dead');
   const consumer = consumerName('batch-dead');
   const transport = await amqpTransport();
-  const c = new InboxConsumer({
-    db: svc.db,
-    transport,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': recordEffect },
-  });
+  const c = cancellationConsumer(svc.db, transport, consumer);
   const events = [cancelledEvent(uuidv7()), cancelledEvent(uuidv7()), cancelledEvent(uuidv7())];
   try {
     await c.start();
@@ -221,13 +200,7 @@ test('AMQP_BATCH_MESSAGES=false: one AMQP message per envelope, read the same wa
   });
   await transport.start();
   const tap = await rawTap('order.cancelled.v1.*');
-  const c = new InboxConsumer({
-    db: svc.db,
-    transport,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': recordEffect },
-  });
+  const c = cancellationConsumer(svc.db, transport, consumer);
   const orders = [uuidv7(), uuidv7(), uuidv7()];
   try {
     await c.start();
@@ -261,14 +234,7 @@ test('a batch message never hands a consumer more envelopes at once than its pre
     now--;
     await recordEffect(event, q);
   };
-  const c = new InboxConsumer({
-    db: svc.db,
-    transport,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': slow },
-    prefetch: 3,
-  });
+  const c = cancellationConsumer(svc.db, transport, consumer, { handler: slow, prefetch: 3 });
   const orders = Array.from({ length: 12 }, () => uuidv7());
   try {
     await c.start();

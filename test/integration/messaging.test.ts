@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../src/platform/db/types.js';
-import { InboxConsumer, type Handler, type PreparedHandler } from '../../src/platform/messaging/consumer.js';
+import type { Handler, PreparedHandler } from '../../src/platform/messaging/consumer.js';
 import { listDeadLetters, replayDeadLetter } from '../../src/platform/messaging/dead-letters.js';
 import { appendToOutbox } from '../../src/platform/messaging/outbox.js';
 import { OutboxRelay } from '../../src/platform/messaging/relay.js';
@@ -15,6 +15,7 @@ import type { Transport } from '../../src/platform/messaging/transport.js';
 import { eventually } from '../support/embedded.js';
 import {
   amqpTransport,
+  cancellationConsumer,
   cancelledEvent,
   consumerName,
   deleteQueues,
@@ -48,12 +49,8 @@ function consumerOn(
   maxAttempts = 3,
   batching: { prefetch?: number; lingerMs?: number } = {},
 ) {
-  return new InboxConsumer({
-    db,
-    transport,
-    logger,
-    consumer,
-    handlers: { 'order.cancelled.v1': handler },
+  return cancellationConsumer(db, transport, consumer, {
+    handler,
     maxAttempts,
     retryDelaysMs: [50, 100, 200],
     prefetch: 8,
@@ -421,12 +418,8 @@ for (const kind of ['amqp', 'embedded'] as const) {
           await recordEffect(event, q);
         },
       };
-      const consumer = new InboxConsumer({
-        db: svc.db,
-        transport,
-        logger,
-        consumer: name('prepared'),
-        handlers: { 'order.cancelled.v1': handler },
+      const consumer = cancellationConsumer(svc.db, transport, name('prepared'), {
+        handler,
         maxAttempts: 3,
         retryDelaysMs: [50],
       });
@@ -487,16 +480,14 @@ describe('a consumer that dies before acknowledging (RabbitMQ)', () => {
     const orderId = uuidv7();
     let committed = false;
     // The handler's transaction commits, then the process "crashes" before the ack.
-    const dying = new InboxConsumer({
-      db: svc.db,
-      transport: withAck(first, async () => {
+    const dying = cancellationConsumer(
+      svc.db,
+      withAck(first, async () => {
         committed = true;
         await first.abort();
       }),
-      logger,
       consumer,
-      handlers: { 'order.cancelled.v1': recordEffect },
-    });
+    );
     await dying.start();
     const publisher = await amqpTransport();
     await publisher.publish([cancelledEvent(orderId)]);
@@ -504,13 +495,7 @@ describe('a consumer that dies before acknowledging (RabbitMQ)', () => {
     assert.equal(await effectsFor(svc.db, orderId), 1);
 
     const second = await amqpTransport();
-    const survivor = new InboxConsumer({
-      db: svc.db,
-      transport: second,
-      logger,
-      consumer,
-      handlers: { 'order.cancelled.v1': recordEffect },
-    });
+    const survivor = cancellationConsumer(svc.db, second, consumer);
     await survivor.start();
     await eventually(
       async () => (survivor.counts.duplicate === 1 ? true : undefined),

@@ -10,7 +10,12 @@ import { deleteNamespace as deleteAmqpNamespace } from '../../src/platform/messa
 import { AmqpTransport, amqpNames } from '../../src/platform/messaging/amqp-transport.js';
 import { EmbeddedTransport } from '../../src/platform/messaging/embedded-transport.js';
 import { newMessageId } from '../../src/platform/messaging/envelope.js';
-import type { Handler } from '../../src/platform/messaging/consumer.js';
+import {
+  InboxConsumer,
+  type AnyHandler,
+  type ConsumerOptions,
+  type Handler,
+} from '../../src/platform/messaging/consumer.js';
 import type { Transport } from '../../src/platform/messaging/transport.js';
 import { PLATFORM_MIGRATIONS } from '../../src/platform/service.js';
 import { AMQP_URL, createTestDatabase, requireServer } from './servers.js';
@@ -129,6 +134,29 @@ export function withAck(t: AmqpTransport, ack: () => Promise<void>): Transport {
 export const recordEffect: Handler = async (event, q) => {
   await q.query('INSERT INTO test_effects (order_id, message_id) VALUES ($1, $2)', [event.orderId, event.id]);
 };
+
+/**
+ * An inbox consumer of order cancellations on `db`, as the messaging tests set them up:
+ * `handler` (recordEffect by default) handles each, with whatever other options a test adds.
+ */
+export function cancellationConsumer(
+  db: Db,
+  transport: Transport,
+  consumer: string,
+  opts: { handler?: AnyHandler } & Partial<
+    Omit<ConsumerOptions, 'db' | 'transport' | 'logger' | 'consumer' | 'handlers'>
+  > = {},
+): InboxConsumer {
+  const { handler = recordEffect, ...rest } = opts;
+  return new InboxConsumer({
+    db,
+    transport,
+    logger,
+    consumer,
+    handlers: { 'order.cancelled.v1': handler },
+    ...rest,
+  });
+}
 
 export async function effectsFor(db: Db, orderId: string): Promise<number> {
   return (
